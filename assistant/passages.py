@@ -28,7 +28,8 @@ _NUMBERED = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 _ROMAN = re.compile(r"^([IVX]{1,5})\.\s+(\S.*)$")
 _BULLET = re.compile(r"^(?:[-–•▪◦]|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+\S")
 _ITEM = re.compile(r"^([A-Z]{2,8}-\d{1,3})\b")  # status items: "GCAP-19"
-_CODE_ITEM = re.compile(r"^(?:[A-Z]{2,4}\d{0,2})\.\s+[A-Z]")  # legend lines: "SO3. Protection of society"
+# legend lines such as "SO3. Protection of society" (roman numerals are not codes)
+_CODE_ITEM = re.compile(r"^(?![IVX]+\.)(?:[A-Z]{2,4}\d{0,2})\.\s+[A-Z]")
 _URL = re.compile(r"^(?:https?|chrome-extension|file)://\S*$|^www\.\S+$")
 _ORNAMENT = re.compile(r"^[*•·\s]*\*[*•·\s]*$")
 _CAPTION = re.compile(r"^(?:Figure|Table|Chart)\s+\d+\s*[:.]")
@@ -161,11 +162,6 @@ def _units(lines: list[_Line]) -> list[_Unit]:
         line, text = lines[i], lines[i].text
         prev = lines[i - 1].text if i else ""
 
-        def start(paragraph: str = "") -> _Unit:
-            unit = _Unit(line.page, section, paragraph, line.index)
-            units.append(unit)
-            return unit
-
         if i in fragments:  # table header cells and the like: no sentence, no passage
             current = None
             i += 1
@@ -173,28 +169,28 @@ def _units(lines: list[_Line]) -> list[_Unit]:
         numbered = _NUMBERED.match(text)
         if numbered and _plausible_paragraph(int(numbered.group(1)), last_paragraph):
             last_paragraph = int(numbered.group(1))
-            current = start(numbered.group(1))
+            current = _start(units, line, section, numbered.group(1))
             current.add(numbered.group(2))
         elif _ROMAN.match(text) and (span := _roman_heading(lines, i)):
             heading = " ".join(lines[k].text for k in range(i, i + span))
             section = heading.rstrip(":").strip()
             current = None
             if heading.endswith(":"):  # "III. The PTC is invited to:" leads into its list
-                current = start()
+                current = _start(units, line, section)
                 current.add(heading)
             i += span
             continue
         elif item := _ITEM.match(text):
-            current = start(item.group(1))
+            current = _start(units, line, section, item.group(1))
             current.add(text)
         elif _CODE_ITEM.match(text):
             if current is None or not _CODE_ITEM.match(current.segments[0][0]):
-                current = start()
+                current = _start(units, line, section)
             current.add(text, new_segment=True)
         elif _is_heading(lines, i):
             section, current = text, None
         elif _BULLET.match(text) or _ROMAN.match(text):
-            current = current or start()
+            current = current or _start(units, line, section)
             current.add(text, new_segment=True)
         elif (
             current is None
@@ -203,12 +199,19 @@ def _units(lines: list[_Line]) -> list[_Unit]:
             and prev.endswith(_SENTENCE_DONE)
             and _starts_upper(text)
         ):
-            current = start()
+            current = _start(units, line, section)
             current.add(text)
         else:
             current.add(text)
         i += 1
     return units
+
+
+def _start(units: list[_Unit], line: _Line, section: str, paragraph: str = "") -> _Unit:
+    """Open a new unit at `line` and add it to `units`."""
+    unit = _Unit(line.page, section, paragraph, line.index)
+    units.append(unit)
+    return unit
 
 
 def _plausible_paragraph(number: int, last: int) -> bool:

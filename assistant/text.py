@@ -20,6 +20,8 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "No.", "etc.", "Mr.", "Ms.", "Dr.", "cf.", "vs
 
 def vocabulary(text: str) -> Counter:
     """Lower-cased words of a document (hyphenated compounds kept whole), with counts."""
+    # a compound broken after its hyphen ("Self-" / "Assessment") still counts as one word
+    text = re.sub(r"(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[A-Za-z])", "-", text)
     return Counter(w.lower() for w in _WORD.findall(text))
 
 

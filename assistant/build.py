@@ -1,0 +1,200 @@
+"""Building the index: load what changed, cut passages, embed, write a generation, switch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import store
+from .documents import Document, DocumentInfo, discover, file_sha256, info_for, load_document, load_manifest
+from .embedding import Embedder
+from .errors import AssistantError, BuildFailedError, DocumentError
+from .passages import split_passages
+from .store import DocumentRecord, Generation, Item
+
+# Bump when loading, passage cutting or row extraction changes: unchanged files are then
+# processed again instead of reusing what an older pipeline made of them.
+PIPELINE_VERSION = "1"
+
+Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+
+
+@dataclass
+class BuildSummary:
+    generation: str | None = None
+    changed: bool = False
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # file -> message
+    kept: list[str] = field(default_factory=list)  # failed now, previous version still indexed
+    passages: int = 0
+    actions: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass
+class _Prepared:
+    record: DocumentRecord
+    pages: list[tuple[str, int, str]]
+    items: list[Item]
+    vectors: np.ndarray | None  # None: still to embed
+
+
+def build(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    wait: float | None = None,
+) -> BuildSummary:
+    """Bring the index up to date with the corpus; the previous generation stays live on failure."""
+    started = time.perf_counter()
+    progress = progress or (lambda stage, advance, total: None)
+    with store.build_lock(index_dir, wait=wait):
+        store.prune(index_dir)
+        summary = _build_locked(corpus_dir, index_dir, embedder, progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: Progress) -> BuildSummary:
+    summary = BuildSummary()
+    manifest = load_manifest(corpus_dir)
+    files = discover(corpus_dir)
+    previous = _previous(index_dir, embedder)
+    old_docs = {d.doc: d for d in previous.documents()} if previous else {}
+    if not files and not old_docs:
+        raise BuildFailedError(
+            f"{corpus_dir} has no documents (.pdf, .txt, .md); add some and run build again"
+        )
+
+    prepared: list[_Prepared] = []
+    for path in files:
+        progress("load", 0, len(files))
+        info = info_for(path, manifest)
+        old = old_docs.get(path.name)
+        try:
+            sha = file_sha256(path)
+            if old and old.sha256 == sha and previous is not None:
+                prepared.append(_reuse(previous, old, info))
+                summary.unchanged.append(path.name)
+            else:
+                prepared.append(_prepare(load_document(path, info)))
+                (summary.updated if old else summary.added).append(path.name)
+        except DocumentError as exc:
+            summary.failed[path.name] = str(exc)
+            if old and previous is not None:  # nothing already indexed is lost
+                prepared.append(_reuse(previous, old, info))
+                summary.kept.append(path.name)
+        except OSError as exc:
+            summary.failed[path.name] = f"{path}: cannot be read ({exc}); check the file, then rebuild"
+        progress("load", 1, len(files))
+    present = {p.name for p in files}
+    summary.removed = sorted(doc for doc in old_docs if doc not in present)
+
+    summary.passages = sum(p.record.passages for p in prepared)
+    summary.actions = sum(p.record.actions for p in prepared)
+    metadata_same = all(
+        p.record == old_docs.get(p.record.doc) for p in prepared
+    ) and len(prepared) == len(old_docs)
+    if previous is not None and metadata_same and not (summary.added or summary.updated or summary.removed):
+        summary.generation = previous.name  # nothing to write: the live generation is current
+        previous.close()
+        return summary
+    if not prepared:
+        raise BuildFailedError(
+            "no document could be indexed; the previous index (if any) stays live. "
+            + " ".join(summary.failed.values())
+        )
+
+    summary.embedded = _embed_missing(prepared, embedder, progress)
+    path = store.new_generation_dir(index_dir)
+    progress("write", 0, 1)
+    store.write_generation(
+        path,
+        documents=[p.record for p in prepared],
+        pages=[row for p in prepared for row in p.pages],
+        items=[item for p in prepared for item in p.items],
+        vectors=np.vstack([p.vectors for p in prepared]),
+        manifest={
+            "pipeline": PIPELINE_VERSION,
+            "model": {"name": embedder.name, "fingerprint": embedder.fingerprint,
+                      "dimension": embedder.dimension},
+            "documents": {p.record.doc: {"sha256": p.record.sha256, "title": p.record.title}
+                          for p in prepared},
+            "failed": summary.failed,
+        },
+    )
+    Generation.open(path, embedder.fingerprint, verify=True).close()  # check before going live
+    store.switch_current(index_dir, path.name)
+    progress("write", 1, 1)
+    if previous is not None:
+        previous.close()
+    store.prune(index_dir)
+    summary.generation, summary.changed = path.name, True
+    return summary
+
+
+def _previous(index_dir: Path, embedder: Embedder) -> Generation | None:
+    """The live generation if its vectors can be reused by this model and pipeline."""
+    try:
+        generation = store.open_current(index_dir, embedder.fingerprint)
+    except AssistantError:
+        return None
+    if generation.manifest.get("pipeline") != PIPELINE_VERSION:
+        generation.close()
+        return None
+    return generation
+
+
+def _record(info: DocumentInfo, path: str, sha: str, pages: int, passages: int, actions: int,
+            indexed_at: str) -> DocumentRecord:
+    return DocumentRecord(doc=info.doc, title=info.title, kind=info.kind, date=info.date,
+                          meeting=info.meeting, path=path, sha256=sha, pages=pages,
+                          passages=passages, actions=actions, indexed_at=indexed_at)
+
+
+def _prepare(document: Document) -> _Prepared:
+    passages = split_passages(document)
+    items = [
+        Item(kind="passage", doc=p.doc, ordinal=p.ordinal, page=p.page, section=p.section,
+             paragraph=p.paragraph, text=p.text, context=p.context, search_text=p.embed_text)
+        for p in passages
+    ]
+    record = _record(document.info, document.path.name, document.sha256, len(document.pages),
+                     len(passages), 0, store.now_iso())
+    pages = [(document.doc, page.number, page.text) for page in document.pages]
+    return _Prepared(record, pages, items, None)
+
+
+def _reuse(previous: Generation, old: DocumentRecord, info: DocumentInfo) -> _Prepared:
+    """An unchanged document: its items and vectors come from the live generation."""
+    items = previous.items_of(doc=old.doc)
+    vectors = previous.vectors_of([item.id for item in items])
+    pages = [(old.doc, row["number"], row["text"]) for row in
+             previous.query("SELECT number, text FROM pages WHERE doc = ? ORDER BY number", (old.doc,))]
+    record = _record(info, old.path, old.sha256, old.pages, old.passages, old.actions, old.indexed_at)
+    return _Prepared(record, pages, items, vectors)
+
+
+def _embed_missing(prepared: list[_Prepared], embedder: Embedder, progress: Progress) -> int:
+    todo = [p for p in prepared if p.vectors is None]
+    total = sum(len(p.items) for p in todo)
+    progress("embed", 0, total)
+    for p in todo:
+        p.vectors = embedder.encode(
+            [item.search_text or item.text for item in p.items],
+            progress=lambda n: progress("embed", n, total),
+        )
+    return total

@@ -1,0 +1,60 @@
+"""The Assistant: one object the CLI and the app share (settings, model, live index)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from . import store
+from .build import BuildSummary, Progress, build
+from .config import Settings, get_settings
+from .embedding import BundledEmbedder, Embedder
+from .search import Hit, search
+from .store import DocumentRecord, Generation
+
+
+class Assistant:
+    """Answers from the live index generation; picks up a new one as soon as it is switched."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.settings = settings or get_settings()
+        self._embedder = embedder
+        self._generation: Generation | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.settings.corpus_dir
+
+    @property
+    def index_dir(self) -> Path:
+        return self.settings.index_dir
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = BundledEmbedder()
+        return self._embedder
+
+    def generation(self) -> Generation:
+        """The live generation, reopened when index/CURRENT names a new one."""
+        live = store.current_name(self.index_dir)
+        with self._lock:
+            if self._generation is None or self._generation.name != live:
+                # the old generation is not closed: another thread may be reading it, and a
+                # generation is immutable, so letting it be collected is safe
+                self._generation = store.open_current(self.index_dir, self.embedder.fingerprint)
+            return self._generation
+
+    def build(self, progress: Progress | None = None, wait: float | None = None) -> BuildSummary:
+        return build(self.corpus_dir, self.index_dir, self.embedder, progress=progress, wait=wait)
+
+    def documents(self) -> list[DocumentRecord]:
+        return self.generation().documents()
+
+    def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None) -> list[Hit]:
+        return search(self.generation(), self.embedder, query, k=k, kinds=kinds)
+
+    def title_of(self, doc: str) -> str:
+        titles = {d.doc: d.title for d in self.documents()}
+        return titles.get(doc, doc)

@@ -1,0 +1,392 @@
+"""Index generations on disk: FAISS vectors + SQLite (documents, items, FTS5) + manifest.
+
+index/
+  CURRENT                 the live generation's name, replaced atomically
+  .lock                   held (flock) by the one running rebuild
+  g-<time>-<pid>/         a generation: vectors.faiss, index.sqlite, manifest.json (last)
+
+A generation never changes once written, so readers open it without locks and see either
+the old or the new one, never a mix. No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from .documents import file_sha256
+from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+VECTORS = "vectors.faiss"
+DATABASE = "index.sqlite"
+LOCK = ".lock"
+KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holding it
+
+_SCHEMA = """
+CREATE TABLE documents (
+    doc TEXT PRIMARY KEY, title TEXT, kind TEXT, date TEXT, meeting TEXT, path TEXT,
+    sha256 TEXT, pages INTEGER, passages INTEGER, actions INTEGER, indexed_at TEXT
+);
+CREATE TABLE pages (doc TEXT, number INTEGER, text TEXT, PRIMARY KEY (doc, number));
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,             -- also the item's id in vectors.faiss
+    kind TEXT NOT NULL,                 -- passage | action | status
+    doc TEXT NOT NULL, ordinal INTEGER NOT NULL, page INTEGER, section TEXT,
+    paragraph TEXT, text TEXT NOT NULL, context TEXT, data TEXT, search_text TEXT
+);
+CREATE INDEX items_doc ON items (doc, kind, ordinal);
+CREATE VIRTUAL TABLE items_fts USING fts5(
+    search_text, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One searchable thing: a passage, an action row or a status item."""
+
+    kind: str
+    doc: str
+    ordinal: int
+    page: int
+    section: str
+    paragraph: str
+    text: str
+    context: str = ""
+    data: dict = field(default_factory=dict)
+    search_text: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    doc: str
+    title: str
+    kind: str
+    date: str
+    meeting: str
+    path: str
+    sha256: str
+    pages: int
+    passages: int
+    actions: int
+    indexed_at: str
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def new_generation_dir(index_dir: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = index_dir / f"g-{stamp}-{os.getpid()}"
+    path.mkdir(parents=True)
+    return path
+
+
+def write_generation(
+    path: Path,
+    documents: list[DocumentRecord],
+    pages: Iterable[tuple[str, int, str]],
+    items: list[Item],
+    vectors: np.ndarray,
+    manifest: dict,
+) -> dict:
+    """Write a complete generation into `path`; the manifest goes last, with checksums."""
+    import faiss
+
+    if len(items) != len(vectors):
+        raise ValueError(f"{len(items)} items but {len(vectors)} vectors")
+    db = sqlite3.connect(path / DATABASE)
+    try:
+        db.executescript(_SCHEMA)
+        db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        db.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [tuple(d.__dict__.values()) for d in documents],
+        )
+        db.executemany("INSERT INTO pages VALUES (?,?,?)", pages)
+        db.executemany(
+            "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (i + 1, it.kind, it.doc, it.ordinal, it.page, it.section, it.paragraph, it.text,
+                 it.context, json.dumps(it.data, ensure_ascii=False), it.search_text or it.text)
+                for i, it in enumerate(items)
+            ],
+        )
+        db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+        db.commit()
+    finally:
+        db.close()
+
+    dimension = int(manifest["model"]["dimension"])
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+    if len(items):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                           np.arange(1, len(items) + 1, dtype=np.int64))
+    faiss.write_index(index, str(path / VECTORS))
+
+    manifest = dict(manifest)
+    manifest.update(
+        format=FORMAT_VERSION,
+        generation=path.name,
+        created=now_iso(),
+        faiss_version=faiss.__version__,
+        counts={"items": len(items), "vectors": int(index.ntotal)},
+        files={name: {"sha256": file_sha256(path / name), "bytes": (path / name).stat().st_size}
+               for name in (DATABASE, VECTORS)},
+    )
+    for name in (DATABASE, VECTORS):
+        _fsync_file(path / name)
+    _write_atomic(path / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    return manifest
+
+
+def switch_current(index_dir: Path, generation: str) -> None:
+    """Point CURRENT at a generation: readers see the old one or the new one, never neither."""
+    _write_atomic(index_dir / CURRENT, generation + "\n")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    # fsync the directory too: without it a power loss can undo the rename
+    _fsync_dir(path.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_name(index_dir: Path) -> str | None:
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def prune(index_dir: Path, keep: int = KEEP_GENERATIONS) -> list[str]:
+    """Remove partial generations and all but the newest `keep` complete ones (live kept)."""
+    live = current_name(index_dir)
+    complete, removed = [], []
+    for path in sorted(index_dir.glob("g-*")):
+        if not path.is_dir():
+            continue
+        if (path / MANIFEST).exists():
+            complete.append(path)
+        elif path.name != live:  # a build that died before its manifest: never readable
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for path in complete[:-keep] if keep else complete:
+        if path.name != live:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for tmp in index_dir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+    return removed
+
+
+@contextmanager
+def build_lock(index_dir: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the index's build lock; wait up to `wait` seconds (None: forever) for it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = (index_dir / LOCK).open("a+", encoding="utf-8")
+    try:
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise BuildLockedError(
+                        f"{index_dir / LOCK} is held by a rebuild ({holder}); wait for it to "
+                        "finish, or run build again with a longer --wait"
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {now_iso()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the flock; a killed process releases it too
+
+
+def lock_holder(index_dir: Path) -> str | None:
+    """Who holds the build lock, or None when nobody does."""
+    path = index_dir / LOCK
+    if not path.exists():
+        return None
+    with path.open("r", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return handle.read().strip() or "another process"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
+# ---------------------------------------------------------------- reading
+
+
+class Generation:
+    """A read-only, immutable index generation: vectors in memory, SQLite opened read-only."""
+
+    def __init__(self, path: Path, manifest: dict, vectors, db: sqlite3.Connection):
+        self.path = path
+        self.name = path.name
+        self.manifest = manifest
+        self.vectors = vectors
+        self._db = db
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path, fingerprint: str | None = None, verify: bool = False) -> Generation:
+        import faiss
+
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(
+                f"{path / MANIFEST} is missing or unreadable; run `python -m assistant build`"
+            ) from exc
+        if manifest.get("format") != FORMAT_VERSION:
+            raise IndexMismatchError(
+                f"{path} has index format {manifest.get('format')}, this code reads "
+                f"{FORMAT_VERSION}; run `python -m assistant build` to rebuild it"
+            )
+        built_with = manifest.get("model", {}).get("fingerprint")
+        if fingerprint is not None and built_with != fingerprint:
+            raise IndexMismatchError(
+                f"{path} was built with model {built_with}, but the running model is "
+                f"{fingerprint}; run `python -m assistant build` to rebuild the index"
+            )
+        for name, expected in manifest.get("files", {}).items():
+            file = path / name
+            if not file.exists() or file.stat().st_size != expected["bytes"] or (
+                verify and file_sha256(file) != expected["sha256"]
+            ):
+                raise IndexCorruptError(
+                    f"{file} does not match {path / MANIFEST}; run `python -m assistant build`"
+                )
+        vectors = faiss.read_index(str(path / VECTORS))
+        db = sqlite3.connect(f"file:{path / DATABASE}?mode=ro&immutable=1", uri=True,
+                             check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        return cls(path, manifest, vectors, db)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    def documents(self) -> list[DocumentRecord]:
+        rows = self.query("SELECT * FROM documents ORDER BY doc")
+        return [DocumentRecord(**dict(row)) for row in rows]
+
+    def items(self, ids: Iterable[int]) -> dict[int, Item]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.query(f"SELECT * FROM items WHERE id IN ({marks})", ids)
+        return {row["id"]: _item(row) for row in rows}
+
+    def items_of(self, doc: str | None = None, kind: str | None = None) -> list[Item]:
+        sql, params = "SELECT * FROM items WHERE 1=1", []
+        if doc:
+            sql, params = sql + " AND doc = ?", params + [doc]
+        if kind:
+            sql, params = sql + " AND kind = ?", params + [kind]
+        return [_item(row) for row in self.query(sql + " ORDER BY doc, kind, ordinal", params)]
+
+    def page_text(self, doc: str, number: int) -> str | None:
+        rows = self.query("SELECT text FROM pages WHERE doc = ? AND number = ?", (doc, number))
+        return rows[0]["text"] if rows else None
+
+    def vectors_of(self, ids: list[int]) -> np.ndarray:
+        """Stored vectors for item ids (to reuse them in the next generation)."""
+        if not ids:
+            return np.zeros((0, self.vectors.d), dtype=np.float32)
+        keys = np.asarray(ids, dtype=np.int64)
+        return np.ascontiguousarray(self.vectors.reconstruct_batch(keys), dtype=np.float32)
+
+    def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Nearest items by inner product (cosine: vectors are unit length)."""
+        k = min(k, int(self.vectors.ntotal))
+        if k <= 0:
+            return []
+        scores, ids = self.vectors.search(np.ascontiguousarray(vector.reshape(1, -1)), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def keyword(self, match: str, k: int) -> list[tuple[int, float]]:
+        """FTS5 BM25 matches for an FTS query string; higher score is better."""
+        if not match:
+            return []
+        rows = self.query(
+            "SELECT rowid, bm25(items_fts) AS rank FROM items_fts WHERE items_fts MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (match, k),
+        )
+        return [(row["rowid"], -float(row["rank"])) for row in rows]
+
+
+def _item(row: sqlite3.Row) -> Item:
+    return Item(
+        kind=row["kind"], doc=row["doc"], ordinal=row["ordinal"], page=row["page"],
+        section=row["section"] or "", paragraph=row["paragraph"] or "", text=row["text"],
+        context=row["context"] or "", data=json.loads(row["data"] or "{}"),
+        search_text=row["search_text"] or "", id=row["id"],
+    )
+
+
+def open_current(index_dir: Path, fingerprint: str | None = None) -> Generation:
+    """The live generation named by index/CURRENT."""
+    name = current_name(index_dir)
+    if name is None:
+        raise IndexMissingError(
+            f"{index_dir} has no index yet; run `python -m assistant build` (or `make run`)"
+        )
+    return Generation.open(index_dir / name, fingerprint)

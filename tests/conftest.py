@@ -1,0 +1,139 @@
+"""Shared fixtures: a deterministic fake embedder, tmp corpus/index, and no network at all."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import shutil
+import socket
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.config import get_settings
+from assistant.engine import Assistant
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus"
+PLAN = "green-customs-action-plan-draft-2023.txt"
+UPDATE = "green-customs-status-update-2025.txt"
+
+
+class FakeEmbedder:
+    """Hashes words into a fixed-size unit vector: same words, similar vectors. Fast, offline."""
+
+    name = "fake-hashing-embedder"
+    fingerprint = "fake-hashing-embedder@1"
+    dimension = 64
+
+    def __init__(self):
+        self.encoded = 0  # texts embedded so far: tests check what a rebuild re-embeds
+
+    def encode(self, texts, progress=None):
+        self.encoded += len(texts)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9]+", text.lower()):
+                out[row, zlib.crc32(word.encode()) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        if progress:
+            progress(len(texts))
+        return out / norms
+
+
+def _loopback(host) -> bool:
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode()
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class NetworkBlocked(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Every test runs with outgoing connections to anything but loopback refused (and failed)."""
+    attempts: list[str] = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guard(address):
+        if isinstance(address, tuple) and not _loopback(address[0]):
+            attempts.append(str(address))
+            raise NetworkBlocked(f"test tried to connect to {address}")
+
+    def connect(self, address):
+        guard(address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        guard(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if not _loopback(host):
+            attempts.append(f"dns:{host}")
+            raise NetworkBlocked(f"test tried to resolve {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield attempts
+    assert not attempts, f"network access attempted: {attempts}"
+
+
+@pytest.fixture(autouse=True)
+def isolated_paths(tmp_path, monkeypatch):
+    """No test touches the repo's own corpus or index."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX", str(index))
+    monkeypatch.delenv("ASSISTANT_ADMIN_TOKEN", raising=False)
+    return corpus, index
+
+
+@pytest.fixture
+def corpus_dir(isolated_paths) -> Path:
+    return isolated_paths[0]
+
+
+@pytest.fixture
+def index_dir(isolated_paths) -> Path:
+    return isolated_paths[1]
+
+
+@pytest.fixture
+def seeded_corpus(corpus_dir) -> Path:
+    """The client's two documents and their manifest."""
+    for name in (PLAN, UPDATE, "manifest.toml"):
+        shutil.copy(SEEDS / name, corpus_dir / name)
+    return corpus_dir
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def assistant(fake_embedder) -> Assistant:
+    return Assistant(get_settings(), embedder=fake_embedder)
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    from assistant.embedding import BundledEmbedder
+
+    return BundledEmbedder()
