@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import store
-from .documents import Document, DocumentInfo, discover, file_sha256, info_for, load_document, load_manifest
+from .actions import ActionRow, load_register, register_path, register_problems, table_text
+from .documents import (
+    Document,
+    DocumentInfo,
+    discover,
+    file_sha256,
+    info_for,
+    load_document,
+    load_manifest,
+)
 from .embedding import Embedder
 from .errors import AssistantError, BuildFailedError, DocumentError
 from .passages import split_passages
+from .status import StatusItem, extract_status_items, link
 from .store import DocumentRecord, Generation, Item
 
-# Bump when loading, passage cutting or row extraction changes: unchanged files are then
+# What turns a file into items: when any of these modules changes, unchanged files are
 # processed again instead of reusing what an older pipeline made of them.
-PIPELINE_VERSION = "1"
+_PIPELINE_MODULES = ("documents", "pdf", "text", "passages", "actions", "tables", "status")
+
+
+def _pipeline_version() -> str:
+    digest = hashlib.sha256()
+    for name in _PIPELINE_MODULES:
+        digest.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PIPELINE_VERSION = _pipeline_version()
 
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
 
@@ -33,6 +54,8 @@ class BuildSummary:
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file -> message
     kept: list[str] = field(default_factory=list)  # failed now, previous version still indexed
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # file -> what to review
+    status_items: int = 0
     passages: int = 0
     actions: int = 0
     embedded: int = 0
@@ -85,12 +108,14 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
         info = info_for(path, manifest)
         old = old_docs.get(path.name)
         try:
-            sha = file_sha256(path)
+            sha = source_hash(path)
             if old and old.sha256 == sha and previous is not None:
                 prepared.append(_reuse(previous, old, info))
                 summary.unchanged.append(path.name)
             else:
-                prepared.append(_prepare(load_document(path, info)))
+                document = load_document(path, info)
+                document.sha256 = sha
+                prepared.append(_prepare(document, summary.warnings))
                 (summary.updated if old else summary.added).append(path.name)
         except DocumentError as exc:
             summary.failed[path.name] = str(exc)
@@ -105,6 +130,7 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
 
     summary.passages = sum(p.record.passages for p in prepared)
     summary.actions = sum(p.record.actions for p in prepared)
+    summary.status_items = _link_all(prepared)
     metadata_same = all(
         p.record == old_docs.get(p.record.doc) for p in prepared
     ) and len(prepared) == len(old_docs)
@@ -165,17 +191,75 @@ def _record(info: DocumentInfo, path: str, sha: str, pages: int, passages: int, 
                           passages=passages, actions=actions, indexed_at=indexed_at)
 
 
-def _prepare(document: Document) -> _Prepared:
+def source_hash(path: Path) -> str:
+    """A document's content hash, covering its reviewed register when it has one."""
+    digest = file_sha256(path)
+    register = register_path(path)
+    if register.exists():
+        digest = hashlib.sha256(f"{digest}:{file_sha256(register)}".encode()).hexdigest()
+    return digest
+
+
+def _prepare(document: Document, warnings: dict[str, list[str]]) -> _Prepared:
     passages = split_passages(document)
+    rows = _action_rows(document, warnings)
+    statuses = extract_status_items(document, passages)
     items = [
         Item(kind="passage", doc=p.doc, ordinal=p.ordinal, page=p.page, section=p.section,
              paragraph=p.paragraph, text=p.text, context=p.context, search_text=p.embed_text)
         for p in passages
     ]
+    items += [
+        Item(kind="action", doc=r.doc, ordinal=r.row, page=r.page, section=r.section,
+             paragraph=f"row {r.row}", text=r.action, data=r.to_dict(), search_text=r.search_text)
+        for r in rows
+    ]
+    items += [
+        Item(kind="status", doc=s.doc, ordinal=s.number, page=s.page, section="", paragraph=s.code,
+             text=s.text or s.evidence, data=s.to_dict(), search_text=s.search_text)
+        for s in statuses
+    ]
     record = _record(document.info, document.path.name, document.sha256, len(document.pages),
-                     len(passages), 0, store.now_iso())
+                     len(passages), len(rows), store.now_iso())
     pages = [(document.doc, page.number, page.text) for page in document.pages]
     return _Prepared(record, pages, items, None)
+
+
+def _action_rows(document: Document, warnings: dict[str, list[str]]) -> list[ActionRow]:
+    """Rows from the reviewed register if there is one, else from the PDF's ruled tables."""
+    register = register_path(document.path)
+    source = table_text([page.text for page in document.pages])
+    if register.exists():
+        rows = load_register(register, document.doc)
+        problems = register_problems(rows, source) if source else []
+        if problems:
+            warnings[document.doc] = [f"{register.name}: {p}; check it against the document"
+                                      for p in problems]
+        return rows
+    if document.path.suffix.lower() == ".pdf":
+        from .tables import extract_rows
+
+        return extract_rows(document.path, document.doc)
+    if source:
+        warnings[document.doc] = [
+            f"{document.path.name} has an action table in its text but no register; write "
+            f"{register.name} (see `assistant register --help`) and rebuild to index its rows"
+        ]
+    return []
+
+
+def _link_all(prepared: list[_Prepared]) -> int:
+    """Link status items to plan rows across all documents; rewrite both sides' data."""
+    rows = [ActionRow.from_dict(i.data) for p in prepared for i in p.items if i.kind == "action"]
+    statuses = [StatusItem(**i.data) for p in prepared for i in p.items if i.kind == "status"]
+    link(statuses, rows)
+    new_data = {("action", r.doc, r.row): r.to_dict() for r in rows}
+    new_data.update({("status", s.doc, s.number): s.to_dict() for s in statuses})
+    for p in prepared:
+        p.items = [
+            replace(i, data=new_data.get((i.kind, i.doc, i.ordinal), i.data)) for i in p.items
+        ]
+    return len(statuses)
 
 
 def _reuse(previous: Generation, old: DocumentRecord, info: DocumentInfo) -> _Prepared:

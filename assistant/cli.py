@@ -54,6 +54,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(handler=_build)
 
+    p = sub.add_parser("actions", parents=[common], help="action rows, filtered (case-insensitive)")
+    p.add_argument("--json", action="store_true", help="a JSON list of rows")
+    p.add_argument("--body", help="body in charge, e.g. EC")
+    p.add_argument("--team", help="responsible team, e.g. Compliance")
+    p.add_argument("--priority", help="A, B or ?")
+    p.add_argument("--so", help="strategic objective, e.g. SO3 or ORG")
+    p.add_argument("--section", help="strategic priority, e.g. SP2")
+    p.add_argument("--status", help="status from the updates, e.g. 'in progress'")
+    p.add_argument("--due-before", help="due before a month or day, e.g. 2024-01")
+    p.add_argument("--text", help="words that must all occur in the action, topic, objective or KPI")
+    p.add_argument("--csv", metavar="FILE", help="also write the rows to a CSV file")
+    p.add_argument("--xlsx", metavar="FILE", help="also write the rows to an Excel file")
+    p.set_defaults(handler=_actions)
+
+    p = sub.add_parser("status", parents=[common], help="status items (GCAP-n) and their plan rows")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_status)
+
+    p = sub.add_parser("register", help="write a PDF's action table as a register CSV to review")
+    p.add_argument("pdf", help="the PDF in the corpus")
+    p.add_argument("--output", help="where to write (default: beside the PDF, <name>.actions.csv)")
+    p.set_defaults(handler=_register)
+
     p = sub.add_parser("docs", parents=[common], help="list the indexed documents")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_docs)
@@ -96,6 +119,64 @@ def _build(assistant: Assistant, args) -> int:
         f"{summary.embedded} embedded; {summary.seconds:.1f} s"
     )
     return EXIT_FILES_FAILED if summary.failed else 0
+
+
+def _actions(assistant: Assistant, args) -> int:
+    from .actions import ActionFilter
+    from .exports import write_csv, write_xlsx
+
+    where = ActionFilter(body=args.body, team=args.team, priority=args.priority, so=args.so,
+                         section=args.section, status=args.status, due_before=args.due_before,
+                         text=args.text)
+    rows = assistant.actions(where)
+    if args.csv:
+        write_csv(rows, Path(args.csv))
+    if args.xlsx:
+        write_xlsx(rows, Path(args.xlsx))
+    if args.json:
+        print(json.dumps([contract_row(r) for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        owners = ", ".join(r.body_in_charge) or "—"
+        teams = ", ".join(r.responsible_team) or "—"
+        status = f"; {r.gcap} {r.status} (likely match)" if r.gcap else ""
+        print(f"{r.id} [{r.priority or '-'}] {r.timeframe or 'no timeframe'} | {owners} / {teams}{status}\n"
+              f"   {r.action}")
+    print(f"{len(rows)} action row(s)", file=sys.stderr)
+    return 0
+
+
+def contract_row(row) -> dict:
+    """An action row as the CLI contract gives it (design.md), with the extra fields after."""
+    data = row.to_dict()
+    ordered = {key: data.pop(key) for key in (
+        "id", "doc", "page", "section", "strategic_objectives", "topic", "objective", "action",
+        "timeframe", "priority", "kpi", "body_in_charge", "responsible_team", "gcap", "status")}
+    return ordered | data
+
+
+def _status(assistant: Assistant, args) -> int:
+    items = assistant.status_items()
+    if args.json:
+        print(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2))
+        return 0
+    for i in items:
+        link = f" -> likely {i.link} (score {i.link_score})" if i.link else ""
+        into = f", consolidated into {i.consolidated_into}" if i.consolidated_into else ""
+        print(f"{i.code}: {i.status or 'no status given'}{into}{link}\n   {i.text or i.evidence}")
+    return 0
+
+
+def _register(assistant: Assistant, args) -> int:
+    from .actions import register_path, write_register
+    from .tables import extract_rows
+
+    pdf = Path(args.pdf)
+    rows = extract_rows(pdf, pdf.name)
+    output = Path(args.output) if args.output else register_path(pdf)
+    write_register(rows, output)
+    print(f"{len(rows)} action row(s) written to {output}; review them, then run build")
+    return 0
 
 
 def _docs(assistant: Assistant, args) -> int:

@@ -6,10 +6,12 @@ import threading
 from pathlib import Path
 
 from . import store
+from .actions import ActionFilter, ActionRow, matches
 from .build import BuildSummary, Progress, build
 from .config import Settings, get_settings
 from .embedding import BundledEmbedder, Embedder
 from .search import Hit, search
+from .status import StatusItem
 from .store import DocumentRecord, Generation
 
 
@@ -58,3 +60,14 @@ class Assistant:
     def title_of(self, doc: str) -> str:
         titles = {d.doc: d.title for d in self.documents()}
         return titles.get(doc, doc)
+
+    def actions(self, where: ActionFilter | None = None) -> list[ActionRow]:
+        """Every action row (of every plan), in document order, passing the filter."""
+        rows = [ActionRow.from_dict(i.data) for i in self.generation().items_of(kind="action")]
+        rows.sort(key=lambda r: (r.doc, r.row))
+        return [r for r in rows if where is None or matches(r, where)]
+
+    def status_items(self) -> list[StatusItem]:
+        """Status items (GCAP-n) from the updates, with their likely plan row."""
+        items = [StatusItem(**i.data) for i in self.generation().items_of(kind="status")]
+        return sorted(items, key=lambda s: (s.number, s.date))

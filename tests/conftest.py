@@ -18,6 +18,7 @@ from assistant.engine import Assistant
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 PLAN = "green-customs-action-plan-draft-2023.txt"
 UPDATE = "green-customs-status-update-2025.txt"
+REGISTER = "green-customs-action-plan-draft-2023.actions.csv"
 
 
 class FakeEmbedder:
@@ -116,8 +117,8 @@ def index_dir(isolated_paths) -> Path:
 
 @pytest.fixture
 def seeded_corpus(corpus_dir) -> Path:
-    """The client's two documents and their manifest."""
-    for name in (PLAN, UPDATE, "manifest.toml"):
+    """The client's two documents, their manifest and the plan's reviewed action register."""
+    for name in (PLAN, UPDATE, REGISTER, "manifest.toml"):
         shutil.copy(SEEDS / name, corpus_dir / name)
     return corpus_dir
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant import store
-from assistant.build import build
+from assistant.build import build, source_hash
 from assistant.errors import BuildFailedError, BuildLockedError, IndexMismatchError
 from tests.conftest import PLAN, UPDATE, FakeEmbedder
 from tests.pdfs import text_pdf
@@ -25,7 +25,10 @@ def test_full_build_writes_a_checked_generation(seeded_corpus, index_dir, fake_e
     manifest = live.manifest
     assert manifest["model"] == {"name": FakeEmbedder.name, "fingerprint": FakeEmbedder.fingerprint,
                                  "dimension": 64}
-    assert manifest["documents"][PLAN]["sha256"] == store.file_sha256(seeded_corpus / PLAN)
+    # the plan's hash covers its reviewed register too: editing the register re-indexes the plan
+    assert manifest["documents"][PLAN]["sha256"] == source_hash(seeded_corpus / PLAN)
+    assert manifest["documents"][PLAN]["sha256"] != store.file_sha256(seeded_corpus / PLAN)
+    assert manifest["documents"][UPDATE]["sha256"] == store.file_sha256(seeded_corpus / UPDATE)
     assert manifest["faiss_version"]
     # nothing but the three known files: no pickle, no stray temp files
     assert sorted(p.name for p in live.path.iterdir()) == [store.DATABASE, store.MANIFEST, store.VECTORS]

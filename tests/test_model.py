@@ -30,7 +30,8 @@ def test_build_and_search_with_the_real_model_and_no_network(
     seeded_corpus, index_dir, real_embedder, no_network
 ):
     summary = build(seeded_corpus, index_dir, real_embedder)
-    assert summary.ok and summary.embedded == summary.passages + summary.actions
+    assert summary.ok and summary.embedded == summary.passages + summary.actions + summary.status_items
+    assert summary.actions == 38
     assistant = Assistant(get_settings(), embedder=real_embedder)
     hits = assistant.search("definition of Green Customs", k=3)
     assert hits[0].item.section == "Definition of “Green Customs”"
