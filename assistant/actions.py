@@ -191,8 +191,8 @@ def _covered(cell: str, source: str, max_fragments: int, window: int = 4000) -> 
                 best, low = (middle, found), middle + 1
             else:
                 high = middle - 1
-        if best is None:
-            return False
+        if best is None or (best[0] < 6 and position + best[0] < len(cell)):
+            return False  # a short piece could be found anywhere: only a cell's last piece may be
         position, last = position + best[0], best[1] + best[0] - 1
         if position == len(cell):
             return True

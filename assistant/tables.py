@@ -61,7 +61,7 @@ def extract_rows(path: Path, doc: str) -> list[ActionRow]:
 
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [(page.page_number, page.extract_tables(), page.extract_text() or "")
+            pages = [(page.page_number, page.extract_tables(_settings(page)), page.extract_text() or "")
                      for page in pdf.pages]
     except Exception as exc:  # pdfminer raises many types for damaged files
         raise DocumentError(path, f"its tables cannot be read ({type(exc).__name__})",
@@ -69,17 +69,23 @@ def extract_rows(path: Path, doc: str) -> list[ActionRow]:
     vocab = vocabulary("\n".join(text for _, _, text in pages))
     records: list[dict] = []
     header: dict[int, str] | None = None
-    width = 0
+    header_cells: list[str] = []
     section = ""
     for number, tables, _ in pages:
         first_on_page = True
         for table in tables:
             for raw in table:
+                if header is not None and len(raw) == len(header_cells):
+                    repeated, rest = _strip_repeated_header(raw, header_cells)
+                    if repeated:  # a header repeated on a new page, perhaps fused with more text
+                        if not any(c.strip() for c in rest):
+                            continue
+                        raw = rest
                 mapped = map_header(raw)
                 if mapped:
-                    header, width, first_on_page = mapped, len(raw), False
+                    header, header_cells, first_on_page = mapped, [_norm(c) for c in raw], False
                     continue
-                if header is None or len(raw) != width:
+                if header is None or len(raw) != len(header_cells):
                     continue  # not (part of) an action table
                 filled = [c for c in raw if c and c.strip()]
                 if len(filled) == 1 and _SECTION_ROW.match(filled[0].strip()):
@@ -88,10 +94,44 @@ def extract_rows(path: Path, doc: str) -> list[ActionRow]:
                 cells = {name: raw[i] for i, name in header.items()}
                 if first_on_page and records and _continues(cells, records[-1]):
                     _append(records[-1], cells)
-                elif any(c and c.strip() for c in raw):
+                elif filled:
                     records.append(_record(cells, records[-1] if records else None, section, number))
                 first_on_page = False
     return [_to_row(doc, n, record, vocab) for n, record in enumerate(records, 1)]
+
+
+def _norm(cell: str | None) -> str:
+    return re.sub(r"\s+", " ", cell or "").strip()
+
+
+def _strip_repeated_header(raw: list, header_cells: list[str]) -> tuple[bool, list[str]]:
+    """Whether a row starts with the table's header in every column, and what follows it.
+
+    Where a repeated header and the rest of a row cut by the page break share a cell (no
+    rule between them), the text after the header is the continuation of that row.
+    """
+    rest = []
+    for cell, head in zip(raw, header_cells, strict=True):
+        text = _norm(cell)
+        if head and not text.startswith(head):
+            return False, []
+        lines = (cell or "").split("\n")
+        taken = 0
+        while taken < len(lines) and _norm(" ".join(lines[: taken + 1])) != head and head:
+            taken += 1
+        rest.append("\n".join(lines[taken + 1 :]) if head else (cell or ""))
+    return True, rest
+
+
+def _settings(page) -> dict:
+    """Close the table where its rules end: a row cut by a page break has no closing rule,
+    and without one the table finder drops that row on both pages."""
+    verticals = [edge for edge in page.edges if edge["orientation"] == "v"]
+    if not verticals:
+        return {}
+    top = min(edge["top"] for edge in verticals)
+    bottom = max(edge["bottom"] for edge in verticals)
+    return {"explicit_horizontal_lines": [top, bottom]}
 
 
 def _continues(cells: dict, previous: dict) -> bool:
