@@ -26,9 +26,17 @@ except AssistantError as exc:
 st.subheader("Indexed documents")
 st.dataframe(
     [
-        {"Title": d.title, "Kind": d.kind, "Date": d.date, "Meeting": d.meeting, "File": d.doc,
-         "Pages": d.pages, "Passages": d.passages, "Action rows": d.actions,
-         "Indexed": d.indexed_at}
+        {
+            "Title": d.title,
+            "Kind": d.kind,
+            "Date": d.date,
+            "Meeting": d.meeting,
+            "File": d.doc,
+            "Pages": d.pages,
+            "Passages": d.passages,
+            "Action rows": d.actions,
+            "Indexed": d.indexed_at,
+        }
         for d in documents
     ],
     hide_index=True,

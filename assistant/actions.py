@@ -16,8 +16,7 @@ from .errors import DocumentError
 from .text import join_lines, vocabulary
 
 # Header cells of an action table, as plans spell them (matched in lower case).
-_HEADER_WORDS = ("objective", "action", "timeframe", "priority", "kpi", "body in charge",
-                 "responsible")
+_HEADER_WORDS = ("objective", "action", "timeframe", "priority", "kpi", "body in charge", "responsible")
 _TABLE_END = re.compile(r"^\s*_{5,}\s*$")
 _SECTION = re.compile(r"^(SP\d+)\.\s*(\S.*)$")
 _SO_CODE = re.compile(r"\b(SO\s*\d|ORG)\b")
@@ -25,8 +24,20 @@ _PRIORITY = re.compile(r"(?:(?<=\s)|^)([AB?])(?=\s|$)")
 LIST_SEPARATOR = "; "
 
 REGISTER_COLUMNS = (
-    "row", "page", "section", "strategic_objectives", "topic", "objective", "action", "timeframe",
-    "priority", "kpi", "body_in_charge", "responsible_team", "inherited", "note",
+    "row",
+    "page",
+    "section",
+    "strategic_objectives",
+    "topic",
+    "objective",
+    "action",
+    "timeframe",
+    "priority",
+    "kpi",
+    "body_in_charge",
+    "responsible_team",
+    "inherited",
+    "note",
 )
 _LIST_FIELDS = ("strategic_objectives", "body_in_charge", "responsible_team")
 
@@ -69,7 +80,10 @@ class ActionRow:
     def search_text(self) -> str:
         """What retrieval sees: every field, labelled."""
         parts = [
-            self.section, self.topic, self.objective, self.action,
+            self.section,
+            self.topic,
+            self.objective,
+            self.action,
             f"Timeframe: {self.timeframe}" if self.timeframe else "",
             f"Priority: {self.priority}" if self.priority else "",
             f"KPI: {self.kpi}" if self.kpi else "",
@@ -110,19 +124,22 @@ def load_register(path: Path, doc: str) -> list[ActionRow]:
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in REGISTER_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise DocumentError(path, f"lacks the column(s) {', '.join(missing)}",
-                            f"use the header: {','.join(REGISTER_COLUMNS)}")
+        raise DocumentError(
+            path, f"lacks the column(s) {', '.join(missing)}", f"use the header: {','.join(REGISTER_COLUMNS)}"
+        )
     rows = []
     for line, record in enumerate(reader, start=2):
         try:
             number, page = int(record["row"]), int(record["page"] or 0)
         except ValueError:
-            raise DocumentError(path, f"line {line} has a row or page that is not a number",
-                                "correct it and rebuild") from None
+            raise DocumentError(
+                path, f"line {line} has a row or page that is not a number", "correct it and rebuild"
+            ) from None
         priority = record["priority"].strip()
         if priority not in ("A", "B", "?", ""):
-            raise DocumentError(path, f"line {line} has priority {priority!r}",
-                                "use A, B, ? or leave it empty, then rebuild")
+            raise DocumentError(
+                path, f"line {line} has priority {priority!r}", "use A, B, ? or leave it empty, then rebuild"
+            )
         rows.append(_row(doc, number, page, record))
     return rows
 
@@ -130,15 +147,24 @@ def load_register(path: Path, doc: str) -> list[ActionRow]:
 def _row(doc: str, number: int, page: int, cells: dict[str, str]) -> ActionRow:
     start, end = parse_timeframe(cells.get("timeframe", ""))
     return ActionRow(
-        id=row_id(doc, number), doc=doc, page=page, section=cells.get("section", "").strip(),
+        id=row_id(doc, number),
+        doc=doc,
+        page=page,
+        section=cells.get("section", "").strip(),
         strategic_objectives=split_objectives(cells.get("strategic_objectives", "")),
-        topic=cells.get("topic", "").strip(), objective=cells.get("objective", "").strip(),
-        action=cells.get("action", "").strip(), timeframe=cells.get("timeframe", "").strip(),
-        priority=cells.get("priority", "").strip(), kpi=cells.get("kpi", "").strip(),
+        topic=cells.get("topic", "").strip(),
+        objective=cells.get("objective", "").strip(),
+        action=cells.get("action", "").strip(),
+        timeframe=cells.get("timeframe", "").strip(),
+        priority=cells.get("priority", "").strip(),
+        kpi=cells.get("kpi", "").strip(),
         body_in_charge=split_list(cells.get("body_in_charge", "")),
         responsible_team=split_list(cells.get("responsible_team", "")),
-        row=number, inherited=[f for f in re.split(r"[;,\s]+", cells.get("inherited", "")) if f],
-        note=cells.get("note", "").strip(), due_start=start, due_end=end,
+        row=number,
+        inherited=[f for f in re.split(r"[;,\s]+", cells.get("inherited", "")) if f],
+        note=cells.get("note", "").strip(),
+        due_start=start,
+        due_end=end,
     )
 
 
@@ -148,11 +174,24 @@ def write_register(rows: list[ActionRow], path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(REGISTER_COLUMNS)
         for r in rows:
-            writer.writerow([
-                r.row, r.page, r.section, " ".join(r.strategic_objectives), r.topic, r.objective,
-                r.action, r.timeframe, r.priority, r.kpi, LIST_SEPARATOR.join(r.body_in_charge),
-                LIST_SEPARATOR.join(r.responsible_team), LIST_SEPARATOR.join(r.inherited), r.note,
-            ])
+            writer.writerow(
+                [
+                    r.row,
+                    r.page,
+                    r.section,
+                    " ".join(r.strategic_objectives),
+                    r.topic,
+                    r.objective,
+                    r.action,
+                    r.timeframe,
+                    r.priority,
+                    r.kpi,
+                    LIST_SEPARATOR.join(r.body_in_charge),
+                    LIST_SEPARATOR.join(r.responsible_team),
+                    LIST_SEPARATOR.join(r.inherited),
+                    r.note,
+                ]
+            )
 
 
 def register_problems(rows: list[ActionRow], source: str, max_fragments: int = 3) -> list[str]:
@@ -168,8 +207,10 @@ def register_problems(rows: list[ActionRow], source: str, max_fragments: int = 3
         for name in ("section", "topic", "objective", "action", "timeframe", "kpi", *_LIST_FIELDS):
             value = getattr(row, name)
             if isinstance(value, list):
-                cell, found = "; ".join(value), _covered(re.sub(r"[\s,;&]+", "", "".join(value)),
-                                                         bare, max_fragments)
+                cell, found = (
+                    "; ".join(value),
+                    _covered(re.sub(r"[\s,;&]+", "", "".join(value)), bare, max_fragments),
+                )
             else:
                 cell, found = value, _covered(re.sub(r"\s+", "", value), flat, max_fragments)
             if cell and not found:
@@ -236,8 +277,12 @@ def table_text(pages_text: list[str]) -> str:
 
 # ---------------------------------------------------------------- timeframes
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), 1
+    )
+}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _PERIOD = re.compile(
     r"\b(" + "|".join([*_MONTHS, *_SEASONS]) + r")\s+(\d{4})\b|\bFY\s?(\d{2})/(\d{2})\b|\b(\d{4})\b",
@@ -294,15 +339,16 @@ class ActionFilter:
     section: str | None = None
     status: str | None = None
     due_before: str | None = None  # "2024-01" or "2024-01-31": due (range end) before it
+    due_after: str | None = None  # "2023-01-01": due on or after it
     text: str | None = None
 
 
 def matches(row: ActionRow, f: ActionFilter) -> bool:
     """Whether a row passes every filter given (case-insensitive)."""
+
     def has(values: list[str], wanted: str) -> bool:
         wanted = wanted.lower()
-        return any(wanted == v.lower() or re.search(rf"\b{re.escape(wanted)}\b", v.lower())
-                   for v in values)
+        return any(wanted == v.lower() or re.search(rf"\b{re.escape(wanted)}\b", v.lower()) for v in values)
 
     if f.body and not has(row.body_in_charge, f.body):
         return False
@@ -312,8 +358,9 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
         return False
     if f.so and f.so.upper().replace(" ", "") not in row.strategic_objectives:
         return False
-    if f.section and not (row.section.lower().startswith(f.section.lower() + ".")
-                          or f.section.lower() in row.section.lower()):
+    if f.section and not (
+        row.section.lower().startswith(f.section.lower() + ".") or f.section.lower() in row.section.lower()
+    ):
         return False
     if f.status and (row.status or "").lower() != f.status.lower():
         return False
@@ -321,6 +368,8 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
         limit = f.due_before if len(f.due_before) > 7 else f.due_before + "-01"
         if not row.due_end or row.due_end >= limit:
             return False
+    if f.due_after and (not row.due_end or row.due_end < f.due_after):
+        return False
     if f.text:
         blob = " ".join([row.action, row.topic, row.objective, row.kpi]).lower()
         if not all(word in blob for word in f.text.lower().split()):

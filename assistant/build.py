@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import store
+from .acronyms import find_acronyms
 from .actions import ActionRow, load_register, register_path, register_problems, table_text
 from .documents import (
     Document,
@@ -131,9 +132,9 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
     summary.passages = sum(p.record.passages for p in prepared)
     summary.actions = sum(p.record.actions for p in prepared)
     summary.status_items = _link_all(prepared)
-    metadata_same = all(
-        p.record == old_docs.get(p.record.doc) for p in prepared
-    ) and len(prepared) == len(old_docs)
+    metadata_same = all(p.record == old_docs.get(p.record.doc) for p in prepared) and len(prepared) == len(
+        old_docs
+    )
     if previous is not None and metadata_same and not (summary.added or summary.updated or summary.removed):
         summary.generation = previous.name  # nothing to write: the live generation is current
         previous.close()
@@ -147,18 +148,24 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
     summary.embedded = _embed_missing(prepared, embedder, progress)
     path = store.new_generation_dir(index_dir)
     progress("write", 0, 1)
+    everything = [item for p in prepared for item in p.items]
     store.write_generation(
         path,
+        acronyms=find_acronyms(item.search_text or item.text for item in everything),
         documents=[p.record for p in prepared],
         pages=[row for p in prepared for row in p.pages],
-        items=[item for p in prepared for item in p.items],
+        items=everything,
         vectors=np.vstack([p.vectors for p in prepared]),
         manifest={
             "pipeline": PIPELINE_VERSION,
-            "model": {"name": embedder.name, "fingerprint": embedder.fingerprint,
-                      "dimension": embedder.dimension},
-            "documents": {p.record.doc: {"sha256": p.record.sha256, "title": p.record.title}
-                          for p in prepared},
+            "model": {
+                "name": embedder.name,
+                "fingerprint": embedder.fingerprint,
+                "dimension": embedder.dimension,
+            },
+            "documents": {
+                p.record.doc: {"sha256": p.record.sha256, "title": p.record.title} for p in prepared
+            },
             "failed": summary.failed,
         },
     )
@@ -184,11 +191,22 @@ def _previous(index_dir: Path, embedder: Embedder) -> Generation | None:
     return generation
 
 
-def _record(info: DocumentInfo, path: str, sha: str, pages: int, passages: int, actions: int,
-            indexed_at: str) -> DocumentRecord:
-    return DocumentRecord(doc=info.doc, title=info.title, kind=info.kind, date=info.date,
-                          meeting=info.meeting, path=path, sha256=sha, pages=pages,
-                          passages=passages, actions=actions, indexed_at=indexed_at)
+def _record(
+    info: DocumentInfo, path: str, sha: str, pages: int, passages: int, actions: int, indexed_at: str
+) -> DocumentRecord:
+    return DocumentRecord(
+        doc=info.doc,
+        title=info.title,
+        kind=info.kind,
+        date=info.date,
+        meeting=info.meeting,
+        path=path,
+        sha256=sha,
+        pages=pages,
+        passages=passages,
+        actions=actions,
+        indexed_at=indexed_at,
+    )
 
 
 def source_hash(path: Path) -> str:
@@ -205,22 +223,56 @@ def _prepare(document: Document, warnings: dict[str, list[str]]) -> _Prepared:
     rows = _action_rows(document, warnings)
     statuses = extract_status_items(document, passages)
     items = [
-        Item(kind="passage", doc=p.doc, ordinal=p.ordinal, page=p.page, section=p.section,
-             paragraph=p.paragraph, text=p.text, context=p.context, search_text=p.embed_text)
+        Item(
+            kind="passage",
+            doc=p.doc,
+            ordinal=p.ordinal,
+            page=p.page,
+            section=p.section,
+            paragraph=p.paragraph,
+            text=p.text,
+            context=p.context,
+            search_text=p.embed_text,
+        )
         for p in passages
     ]
     items += [
-        Item(kind="action", doc=r.doc, ordinal=r.row, page=r.page, section=r.section,
-             paragraph=f"row {r.row}", text=r.action, data=r.to_dict(), search_text=r.search_text)
+        Item(
+            kind="action",
+            doc=r.doc,
+            ordinal=r.row,
+            page=r.page,
+            section=r.section,
+            paragraph=f"row {r.row}",
+            text=r.action,
+            data=r.to_dict(),
+            search_text=r.search_text,
+        )
         for r in rows
     ]
     items += [
-        Item(kind="status", doc=s.doc, ordinal=s.number, page=s.page, section="", paragraph=s.code,
-             text=s.text or s.evidence, data=s.to_dict(), search_text=s.search_text)
+        Item(
+            kind="status",
+            doc=s.doc,
+            ordinal=s.number,
+            page=s.page,
+            section="",
+            paragraph=s.code,
+            text=s.text or s.evidence,
+            data=s.to_dict(),
+            search_text=s.search_text,
+        )
         for s in statuses
     ]
-    record = _record(document.info, document.path.name, document.sha256, len(document.pages),
-                     len(passages), len(rows), store.now_iso())
+    record = _record(
+        document.info,
+        document.path.name,
+        document.sha256,
+        len(document.pages),
+        len(passages),
+        len(rows),
+        store.now_iso(),
+    )
     pages = [(document.doc, page.number, page.text) for page in document.pages]
     return _Prepared(record, pages, items, None)
 
@@ -233,8 +285,9 @@ def _action_rows(document: Document, warnings: dict[str, list[str]]) -> list[Act
         rows = load_register(register, document.doc)
         problems = register_problems(rows, source) if source else []
         if problems:
-            warnings[document.doc] = [f"{register.name}: {p}; check it against the document"
-                                      for p in problems]
+            warnings[document.doc] = [
+                f"{register.name}: {p}; check it against the document" for p in problems
+            ]
         return rows
     if document.path.suffix.lower() == ".pdf":
         from .tables import extract_rows
@@ -256,9 +309,7 @@ def _link_all(prepared: list[_Prepared]) -> int:
     new_data = {("action", r.doc, r.row): r.to_dict() for r in rows}
     new_data.update({("status", s.doc, s.number): s.to_dict() for s in statuses})
     for p in prepared:
-        p.items = [
-            replace(i, data=new_data.get((i.kind, i.doc, i.ordinal), i.data)) for i in p.items
-        ]
+        p.items = [replace(i, data=new_data.get((i.kind, i.doc, i.ordinal), i.data)) for i in p.items]
     return len(statuses)
 
 
@@ -266,8 +317,10 @@ def _reuse(previous: Generation, old: DocumentRecord, info: DocumentInfo) -> _Pr
     """An unchanged document: its items and vectors come from the live generation."""
     items = previous.items_of(doc=old.doc)
     vectors = previous.vectors_of([item.id for item in items])
-    pages = [(old.doc, row["number"], row["text"]) for row in
-             previous.query("SELECT number, text FROM pages WHERE doc = ? ORDER BY number", (old.doc,))]
+    pages = [
+        (old.doc, row["number"], row["text"])
+        for row in previous.query("SELECT number, text FROM pages WHERE doc = ? ORDER BY number", (old.doc,))
+    ]
     record = _record(info, old.path, old.sha256, old.pages, old.passages, old.actions, old.indexed_at)
     return _Prepared(record, pages, items, vectors)
 

@@ -49,10 +49,26 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("build", parents=[common], help="build or update the index")
-    p.add_argument("--wait", type=float, default=600.0,
-                   help="seconds to wait for another running build (default 600)")
+    p.add_argument(
+        "--wait", type=float, default=600.0, help="seconds to wait for another running build (default 600)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(handler=_build)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question, with citations")
+    p.add_argument("question", help="the question, or - to read one question per line from stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.set_defaults(handler=_ask)
+
+    p = sub.add_parser("eval", parents=[common], help="run the evaluation question set")
+    p.add_argument("file", nargs="?", help="questions (JSON lines; default eval/questions.jsonl)")
+    p.add_argument("--verbose", action="store_true", help="show every question that misses")
+    p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    p.set_defaults(handler=_eval)
+
+    p = sub.add_parser("bench", parents=[common], help="warm ask latency over the evaluation questions")
+    p.add_argument("--rounds", type=int, default=5, help="times each question is asked (default 5)")
+    p.set_defaults(handler=_bench)
 
     p = sub.add_parser("actions", parents=[common], help="action rows, filtered (case-insensitive)")
     p.add_argument("--json", action="store_true", help="a JSON list of rows")
@@ -98,8 +114,13 @@ def _build(assistant: Assistant, args) -> int:
         from tqdm import tqdm
 
         if stage not in bars:
-            bars[stage] = tqdm(total=total, desc=f"{stage:>5}", unit="doc" if stage == "load" else "item",
-                               file=sys.stderr, leave=False)
+            bars[stage] = tqdm(
+                total=total,
+                desc=f"{stage:>5}",
+                unit="doc" if stage == "load" else "item",
+                file=sys.stderr,
+                leave=False,
+            )
         bars[stage].update(advance)
 
     try:
@@ -121,13 +142,65 @@ def _build(assistant: Assistant, args) -> int:
     return EXIT_FILES_FAILED if summary.failed else 0
 
 
+def _ask(assistant: Assistant, args) -> int:
+    questions = sys.stdin if args.question == "-" else [args.question]
+    for line in questions:
+        question = line.strip()
+        if not question:
+            continue
+        answer = assistant.ask(question)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            continue
+        print(answer.text)
+        label = "Closest passages" if answer.abstained else "Sources"
+        print(f"\n{label}:")
+        for n, c in enumerate(answer.citations, 1):
+            where = f"p. {c.page}" + (f", {c.paragraph}" if c.paragraph else "")
+            print(f"[{n}] {c.title}, {where}{' | ' + c.section if c.section else ''}")
+        print()
+    return 0
+
+
+def _eval(assistant: Assistant, args) -> int:
+    from .evaluation import DEFAULT_QUESTIONS, load_questions, report
+
+    questions = load_questions(Path(args.file) if args.file else DEFAULT_QUESTIONS)
+    figures, outcomes = report(assistant, questions, baseline=not args.no_baseline)
+    if args.verbose:
+        for o in outcomes:
+            if not (o.correct and (o.hit1 or not o.question.answerable)):
+                print(
+                    f"MISS {o.question.id} hit1={o.hit1} correct={o.correct} route={o.answer.route}: "
+                    f"{o.question.question}\n     -> {o.answer.text[:300]}"
+                )
+    for name, value in figures.items():
+        print(f"{name:>22}: {value:.3f}" if isinstance(value, float) else f"{name:>22}: {value}")
+    return 0
+
+
+def _bench(assistant: Assistant, args) -> int:
+    from .benchmark import ask_latency
+
+    for line in ask_latency(assistant, rounds=args.rounds):
+        print(line)
+    return 0
+
+
 def _actions(assistant: Assistant, args) -> int:
     from .actions import ActionFilter
     from .exports import write_csv, write_xlsx
 
-    where = ActionFilter(body=args.body, team=args.team, priority=args.priority, so=args.so,
-                         section=args.section, status=args.status, due_before=args.due_before,
-                         text=args.text)
+    where = ActionFilter(
+        body=args.body,
+        team=args.team,
+        priority=args.priority,
+        so=args.so,
+        section=args.section,
+        status=args.status,
+        due_before=args.due_before,
+        text=args.text,
+    )
     rows = assistant.actions(where)
     if args.csv:
         write_csv(rows, Path(args.csv))
@@ -140,8 +213,10 @@ def _actions(assistant: Assistant, args) -> int:
         owners = ", ".join(r.body_in_charge) or "—"
         teams = ", ".join(r.responsible_team) or "—"
         status = f"; {r.gcap} {r.status} (likely match)" if r.gcap else ""
-        print(f"{r.id} [{r.priority or '-'}] {r.timeframe or 'no timeframe'} | {owners} / {teams}{status}\n"
-              f"   {r.action}")
+        print(
+            f"{r.id} [{r.priority or '-'}] {r.timeframe or 'no timeframe'} | {owners} / {teams}{status}\n"
+            f"   {r.action}"
+        )
     print(f"{len(rows)} action row(s)", file=sys.stderr)
     return 0
 
@@ -149,9 +224,26 @@ def _actions(assistant: Assistant, args) -> int:
 def contract_row(row) -> dict:
     """An action row as the CLI contract gives it (design.md), with the extra fields after."""
     data = row.to_dict()
-    ordered = {key: data.pop(key) for key in (
-        "id", "doc", "page", "section", "strategic_objectives", "topic", "objective", "action",
-        "timeframe", "priority", "kpi", "body_in_charge", "responsible_team", "gcap", "status")}
+    ordered = {
+        key: data.pop(key)
+        for key in (
+            "id",
+            "doc",
+            "page",
+            "section",
+            "strategic_objectives",
+            "topic",
+            "objective",
+            "action",
+            "timeframe",
+            "priority",
+            "kpi",
+            "body_in_charge",
+            "responsible_team",
+            "gcap",
+            "status",
+        )
+    }
     return ordered | data
 
 
@@ -185,9 +277,11 @@ def _docs(assistant: Assistant, args) -> int:
         print(json.dumps([d.__dict__ for d in documents], ensure_ascii=False, indent=2))
         return 0
     for d in documents:
-        print(f"{d.doc}\n  {d.title} ({d.kind}{', ' + d.date if d.date else ''})"
-              f"\n  {d.pages} pages, {d.passages} passages, {d.actions} action rows; "
-              f"indexed {d.indexed_at}")
+        print(
+            f"{d.doc}\n  {d.title} ({d.kind}{', ' + d.date if d.date else ''})"
+            f"\n  {d.pages} pages, {d.passages} passages, {d.actions} action rows; "
+            f"indexed {d.indexed_at}"
+        )
     return 0
 
 
@@ -200,8 +294,10 @@ def _search(assistant: Assistant, args) -> int:
     for rank, hit in enumerate(hits, 1):
         item = hit.item
         where = f"p. {item.page}" + (f", ¶ {item.paragraph}" if item.paragraph else "")
-        print(f"{rank}. [{hit.score:.4f}] {titles.get(item.doc, item.doc)}, {where}"
-              f"{' | ' + item.section if item.section else ''}")
+        print(
+            f"{rank}. [{hit.score:.4f}] {titles.get(item.doc, item.doc)}, {where}"
+            f"{' | ' + item.section if item.section else ''}"
+        )
         text = item.text if len(item.text) <= 300 else item.text[:297] + "..."
         print(f"   {text}\n")
     return 0
@@ -210,9 +306,14 @@ def _search(assistant: Assistant, args) -> int:
 def _hit_json(hit: Hit, titles: dict[str, str]) -> dict:
     item = hit.item
     return {
-        "kind": item.kind, "doc": item.doc, "title": titles.get(item.doc, item.doc),
-        "page": item.page, "section": item.section, "paragraph": item.paragraph,
-        "text": item.text, "score": round(hit.score, 6),
+        "kind": item.kind,
+        "doc": item.doc,
+        "title": titles.get(item.doc, item.doc),
+        "page": item.page,
+        "section": item.section,
+        "paragraph": item.paragraph,
+        "text": item.text,
+        "score": round(hit.score, 6),
         "dense": None if hit.dense is None else round(hit.dense, 6),
         "keyword": None if hit.keyword is None else round(hit.keyword, 6),
     }

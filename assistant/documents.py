@@ -64,9 +64,7 @@ def discover(corpus_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in corpus_dir.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
     )
 
 
@@ -86,9 +84,7 @@ def load_manifest(corpus_dir: Path) -> dict[str, DocumentInfo]:
             raise DocumentError(path, "has a [[document]] without a file name", 'add file = "..."')
         kind = entry.get("kind", "document")
         if kind not in KINDS:
-            raise DocumentError(
-                path, f"gives {name} the kind {kind!r}", f"use one of: {', '.join(KINDS)}"
-            )
+            raise DocumentError(path, f"gives {name} the kind {kind!r}", f"use one of: {', '.join(KINDS)}")
         infos[name] = DocumentInfo(
             doc=name,
             title=entry.get("title") or title_from_filename(name),

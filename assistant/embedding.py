@@ -24,9 +24,7 @@ class Embedder(Protocol):
     fingerprint: str  # changes whenever the vectors would change: the index checks it
     dimension: int
 
-    def encode(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
 
 class BundledEmbedder:
@@ -52,9 +50,7 @@ class BundledEmbedder:
                 self._model = SentenceTransformer(str(self.model_dir), device="cpu")
             return self._model
 
-    def encode(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, in batches."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -63,8 +59,13 @@ class BundledEmbedder:
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
             chunks.append(
-                model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,
-                             convert_to_numpy=True, show_progress_bar=False)
+                model.encode(
+                    batch,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
             )
             if progress:
                 progress(len(batch))

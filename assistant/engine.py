@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import store
 from .actions import ActionFilter, ActionRow, matches
+from .answer import Answer, Answerer
 from .build import BuildSummary, Progress, build
 from .config import Settings, get_settings
 from .embedding import BundledEmbedder, Embedder
+from .errors import AssistantError
 from .search import Hit, search
 from .status import StatusItem
 from .store import DocumentRecord, Generation
@@ -22,6 +25,7 @@ class Assistant:
         self.settings = settings or get_settings()
         self._embedder = embedder
         self._generation: Generation | None = None
+        self._answerer: Answerer | None = None
         self._lock = threading.Lock()
 
     @property
@@ -40,13 +44,25 @@ class Assistant:
 
     def generation(self) -> Generation:
         """The live generation, reopened when index/CURRENT names a new one."""
+        return self._live()[0]
+
+    def _live(self) -> tuple[Generation, Answerer]:
         live = store.current_name(self.index_dir)
         with self._lock:
             if self._generation is None or self._generation.name != live:
                 # the old generation is not closed: another thread may be reading it, and a
                 # generation is immutable, so letting it be collected is safe
-                self._generation = store.open_current(self.index_dir, self.embedder.fingerprint)
-            return self._generation
+                generation = store.open_current(self.index_dir, self.embedder.fingerprint)
+                self._answerer = Answerer(generation, self.embedder)
+                self._generation = generation
+            return self._generation, self._answerer
+
+    def ask(self, question: str, history: Sequence[Answer] = ()) -> Answer:
+        """An answer to a question, every sentence quoted from the documents and cited."""
+        if not question or not question.strip():
+            raise AssistantError("the question is empty; type a question about the Green Customs documents")
+        _, answerer = self._live()
+        return answerer.ask(question, history)
 
     def build(self, progress: Progress | None = None, wait: float | None = None) -> BuildSummary:
         return build(self.corpus_dir, self.index_dir, self.embedder, progress=progress, wait=wait)

@@ -8,17 +8,31 @@ from pathlib import Path
 from .actions import ActionRow
 
 COLUMNS = (
-    ("id", "Id"), ("section", "Strategic priority"), ("strategic_objectives", "Strategic objectives"),
-    ("topic", "Area/Topic"), ("objective", "Objective"), ("action", "Action"),
-    ("timeframe", "Timeframe"), ("due_start", "From"), ("due_end", "Due"), ("priority", "Priority"),
-    ("kpi", "KPI"), ("body_in_charge", "Body in charge"), ("responsible_team", "Responsible team"),
-    ("gcap", "GCAP (likely match)"), ("status", "Status"), ("doc", "Document"), ("page", "Page"),
-    ("inherited", "Inherited from the row above"), ("note", "Note"),
+    ("id", "Id"),
+    ("section", "Strategic priority"),
+    ("strategic_objectives", "Strategic objectives"),
+    ("topic", "Area/Topic"),
+    ("objective", "Objective"),
+    ("action", "Action"),
+    ("timeframe", "Timeframe"),
+    ("due_start", "From"),
+    ("due_end", "Due"),
+    ("priority", "Priority"),
+    ("kpi", "KPI"),
+    ("body_in_charge", "Body in charge"),
+    ("responsible_team", "Responsible team"),
+    ("gcap", "GCAP (likely match)"),
+    ("status", "Status"),
+    ("doc", "Document"),
+    ("page", "Page"),
+    ("inherited", "Inherited from the row above"),
+    ("note", "Note"),
 )
 
 
 def table(rows: list[ActionRow]) -> list[list]:
     """Header and one list of cell values per row; list fields joined with '; '."""
+
     def value(row: ActionRow, name: str):
         item = getattr(row, name)
         return "; ".join(item) if isinstance(item, list) else ("" if item is None else item)

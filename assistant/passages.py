@@ -93,15 +93,22 @@ def split_passages(document: Document) -> list[Passage]:
         for text, context in _pieces(unit, vocab):
             text = strip_footnote_markers(text, marker)
             passages.append(
-                Passage(document.doc, len(passages), unit.page,
-                        strip_footnote_markers(unit.section, marker), unit.paragraph,
-                        text, strip_footnote_markers(context, marker))
+                Passage(
+                    document.doc,
+                    len(passages),
+                    unit.page,
+                    strip_footnote_markers(unit.section, marker),
+                    unit.paragraph,
+                    text,
+                    strip_footnote_markers(context, marker),
+                )
             )
     for number, index, page, body in footnotes:
         before = [u.section for u in units if u.index < index]
         section = strip_footnote_markers(before[-1] if before else "", marker)
-        passages.append(Passage(document.doc, len(passages), page, section, f"footnote {number}",
-                                join_lines(body, vocab)))
+        passages.append(
+            Passage(document.doc, len(passages), page, section, f"footnote {number}", join_lines(body, vocab))
+        )
     return passages
 
 
@@ -220,7 +227,7 @@ def _plausible_paragraph(number: int, last: int) -> bool:
 
 
 def _starts_upper(text: str) -> bool:
-    return text[:1].isupper() or text[:1] in "“\"‘("
+    return text[:1].isupper() or text[:1] in '“"‘('
 
 
 def _roman_heading(lines: list[_Line], i: int) -> int:
@@ -262,14 +269,16 @@ def _is_heading_shape(text: str) -> bool:
 
 def _fragment_runs(lines: list[_Line]) -> set[int]:
     """Runs of 3+ one-to-three-word lines without sentences: table headers, not prose."""
+
     def short(line: _Line) -> bool:
         words = line.text.split()
         return len(words) <= 3 and not _NUMBERED.match(line.text) and not _ITEM.match(line.text)
 
     def opens_run(i: int) -> bool:  # after a sentence or heading, not inside a sentence
         prev = lines[i - 1].text if i else ""
-        return lines[i].blank_before and (not prev or prev.endswith(_SENTENCE_DONE + (":",))
-                                          or _is_heading_shape(prev))
+        return lines[i].blank_before and (
+            not prev or prev.endswith(_SENTENCE_DONE + (":",)) or _is_heading_shape(prev)
+        )
 
     found: set[int] = set()
     run: list[int] = []

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+
+import numpy as np
 
 from .embedding import Embedder
 from .store import Generation, Item
@@ -11,7 +14,7 @@ from .store import Generation, Item
 RRF_K = 60  # the usual constant of reciprocal rank fusion: damps the top ranks' dominance
 CANDIDATES = 50  # per retriever, before fusion
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")  # letters and digits, any script
 STOPWORDS = frozenset(
     """a about all an and any are as at be been by can could did do does for from had has
     have how i if in into is it its me my of on or our say said should so than that the
@@ -24,20 +27,31 @@ STOPWORDS = frozenset(
 class Hit:
     item: Item
     score: float  # fused score: higher is better
-    dense: float | None  # cosine similarity, when the dense retriever found it
+    dense: float  # cosine similarity of the item to the query
     keyword: float | None  # BM25 (higher is better), when the keyword retriever found it
+
+
+def fold(token: str) -> str:
+    """Lower case without accents, as the keyword index stores terms ("attachés" -> "attaches")."""
+    decomposed = unicodedata.normalize("NFKD", token.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def content_terms(text: str) -> list[str]:
+    """Folded search terms of a text, stopwords left out; codes keep their hyphen."""
+    terms = []
+    for token in _TOKEN.findall(text):
+        lowered = fold(token)
+        if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
+            continue
+        terms.append(lowered)
+    return list(dict.fromkeys(terms))
 
 
 def keyword_query(text: str) -> str:
     """An FTS5 query matching any content word; codes like GCAP-19 or SO3 match exactly."""
-    terms: list[str] = []
-    for token in _TOKEN.findall(text):
-        lowered = token.lower()
-        if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
-            continue
-        # FTS5 splits "gcap-19" into gcap + 19: a phrase keeps them together and in order
-        terms.append('"' + " ".join(re.split(r"[-/]", lowered)) + '"')
-    return " OR ".join(dict.fromkeys(terms))
+    # FTS5 splits "gcap-19" into gcap + 19: a phrase keeps them together and in order
+    return " OR ".join('"' + " ".join(re.split(r"[-/]", term)) + '"' for term in content_terms(text))
 
 
 def search(
@@ -47,23 +61,39 @@ def search(
     k: int = 5,
     kinds: tuple[str, ...] | None = None,
     docs: tuple[str, ...] | None = None,
+    vector: np.ndarray | None = None,
+    keywords: str | None = None,
 ) -> list[Hit]:
-    """The k best items for a query, fused from both retrievers, optionally filtered."""
+    """The k best items for a query, fused from both retrievers, optionally filtered.
+
+    `vector` (the query's embedding) and `keywords` (the text for keyword search) may be
+    given to reuse one embedding for several searches or to search other words than `query`.
+    """
     depth = max(CANDIDATES, k * 4)
-    vector = embedder.encode([query])[0]
+    if vector is None:
+        vector = embedder.encode([query])[0]
     dense = generation.dense(vector, depth)
-    keyword = generation.keyword(keyword_query(query), depth)
+    keyword = generation.keyword(keyword_query(keywords if keywords is not None else query), depth)
+    wanted = None
+    if kinds is not None or docs is not None:
+        items = generation.items({i for i, _ in dense} | {i for i, _ in keyword})
+        wanted = {
+            i
+            for i, it in items.items()
+            if (kinds is None or it.kind in kinds) and (docs is None or it.doc in docs)
+        }
+        dense = [(i, s) for i, s in dense if i in wanted]
+        keyword = [(i, s) for i, s in keyword if i in wanted]
     fused: dict[int, float] = {}
     for ranking in (dense, keyword):
         for rank, (item_id, _) in enumerate(ranking):
             fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-    dense_scores, keyword_scores = dict(dense), dict(keyword)
-    items = generation.items(fused)
-    hits = [
-        Hit(items[i], score, dense_scores.get(i), keyword_scores.get(i))
-        for i, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
-        if i in items
-        and (kinds is None or items[i].kind in kinds)
-        and (docs is None or items[i].doc in docs)
+    top = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+    items = generation.items(i for i, _ in top)
+    # every hit gets its exact cosine, including those only the keyword retriever found
+    cosines = generation.vectors_of([i for i, _ in top]) @ vector if top else []
+    keyword_scores = dict(keyword)
+    return [
+        Hit(items[i], score, float(cos), keyword_scores.get(i))
+        for (i, score), cos in zip(top, cosines, strict=True)
     ]
-    return hits[:k]

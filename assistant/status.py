@@ -47,8 +47,13 @@ class StatusItem:
 
     @property
     def search_text(self) -> str:
-        parts = [self.code, self.text, f"Responsible: {self.responsible}" if self.responsible else "",
-                 f"Status: {self.status}" if self.status else "", self.evidence]
+        parts = [
+            self.code,
+            self.text,
+            f"Responsible: {self.responsible}" if self.responsible else "",
+            f"Status: {self.status}" if self.status else "",
+            self.evidence,
+        ]
         return ". ".join(p for p in parts if p)
 
 
@@ -71,9 +76,14 @@ def extract_status_items(document: Document, passages: list[Passage] | None = No
         groups = [join_lines(g, vocab) for g in block if g]
         number = int(match.group(2))
         items[number] = StatusItem(
-            code=f"GCAP-{number}", number=number, doc=document.doc, page=page,
-            text=groups[0] if groups else "", responsible=" ".join(groups[1:]),
-            status=paragraph_status, date=document.info.date,
+            code=f"GCAP-{number}",
+            number=number,
+            doc=document.doc,
+            page=page,
+            text=groups[0] if groups else "",
+            responsible=" ".join(groups[1:]),
+            status=paragraph_status,
+            date=document.info.date,
         )
     for passage in passages if passages is not None else split_passages(document):
         for sentence in split_sentences(passage.text):
@@ -91,9 +101,12 @@ def _read_status_sentence(sentence: str, page: int, document: Document, items: d
         status = _status_word(sentence)
         into = consolidated.group(2) if consolidated and listed.start() == consolidated.start() else None
         for number in map(int, re.findall(r"\d{1,3}", listed.group(1))):
-            item = items.setdefault(number, StatusItem(
-                code=f"GCAP-{number}", number=number, doc=document.doc, page=page,
-                date=document.info.date))
+            item = items.setdefault(
+                number,
+                StatusItem(
+                    code=f"GCAP-{number}", number=number, doc=document.doc, page=page, date=document.info.date
+                ),
+            )
             if into:
                 item.consolidated_into, item.consolidation_evidence = f"GCAP-{into}", sentence
             elif status and (item.status is None or not item.evidence):
@@ -175,4 +188,3 @@ def link(items: list[StatusItem], rows: list[ActionRow]) -> None:
     for item in sorted((i for i in items if i.link), key=lambda i: (i.date, i.link_score)):
         row = by_id[item.link]
         row.gcap, row.status, row.gcap_score = item.code, item.status, item.link_score
-

@@ -30,7 +30,7 @@ import numpy as np
 from .documents import file_sha256
 from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
@@ -54,6 +54,8 @@ CREATE INDEX items_doc ON items (doc, kind, ordinal);
 CREATE VIRTUAL TABLE items_fts USING fts5(
     search_text, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
+CREATE VIRTUAL TABLE items_vocab USING fts5vocab(items_fts, 'row');
+CREATE TABLE acronyms (short TEXT PRIMARY KEY, long TEXT NOT NULL);
 """
 
 
@@ -110,6 +112,7 @@ def write_generation(
     items: list[Item],
     vectors: np.ndarray,
     manifest: dict,
+    acronyms: dict[str, str] | None = None,
 ) -> dict:
     """Write a complete generation into `path`; the manifest goes last, with checksums."""
     import faiss
@@ -128,12 +131,24 @@ def write_generation(
         db.executemany(
             "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
-                (i + 1, it.kind, it.doc, it.ordinal, it.page, it.section, it.paragraph, it.text,
-                 it.context, json.dumps(it.data, ensure_ascii=False), it.search_text or it.text)
+                (
+                    i + 1,
+                    it.kind,
+                    it.doc,
+                    it.ordinal,
+                    it.page,
+                    it.section,
+                    it.paragraph,
+                    it.text,
+                    it.context,
+                    json.dumps(it.data, ensure_ascii=False),
+                    it.search_text or it.text,
+                )
                 for i, it in enumerate(items)
             ],
         )
         db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+        db.executemany("INSERT INTO acronyms VALUES (?, ?)", sorted((acronyms or {}).items()))
         db.commit()
     finally:
         db.close()
@@ -141,8 +156,9 @@ def write_generation(
     dimension = int(manifest["model"]["dimension"])
     index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
     if len(items):
-        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                           np.arange(1, len(items) + 1, dtype=np.int64))
+        index.add_with_ids(
+            np.ascontiguousarray(vectors, dtype=np.float32), np.arange(1, len(items) + 1, dtype=np.int64)
+        )
     faiss.write_index(index, str(path / VECTORS))
 
     manifest = dict(manifest)
@@ -152,8 +168,10 @@ def write_generation(
         created=now_iso(),
         faiss_version=faiss.__version__,
         counts={"items": len(items), "vectors": int(index.ntotal)},
-        files={name: {"sha256": file_sha256(path / name), "bytes": (path / name).stat().st_size}
-               for name in (DATABASE, VECTORS)},
+        files={
+            name: {"sha256": file_sha256(path / name), "bytes": (path / name).stat().st_size}
+            for name in (DATABASE, VECTORS)
+        },
     )
     for name in (DATABASE, VECTORS):
         _fsync_file(path / name)
@@ -302,15 +320,16 @@ class Generation:
             )
         for name, expected in manifest.get("files", {}).items():
             file = path / name
-            if not file.exists() or file.stat().st_size != expected["bytes"] or (
-                verify and file_sha256(file) != expected["sha256"]
+            if (
+                not file.exists()
+                or file.stat().st_size != expected["bytes"]
+                or (verify and file_sha256(file) != expected["sha256"])
             ):
                 raise IndexCorruptError(
                     f"{file} does not match {path / MANIFEST}; run `python -m assistant build`"
                 )
         vectors = faiss.read_index(str(path / VECTORS))
-        db = sqlite3.connect(f"file:{path / DATABASE}?mode=ro&immutable=1", uri=True,
-                             check_same_thread=False)
+        db = sqlite3.connect(f"file:{path / DATABASE}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         db.row_factory = sqlite3.Row
         return cls(path, manifest, vectors, db)
 
@@ -341,6 +360,28 @@ class Generation:
         if kind:
             sql, params = sql + " AND kind = ?", params + [kind]
         return [_item(row) for row in self.query(sql + " ORDER BY doc, kind, ordinal", params)]
+
+    def acronyms(self) -> dict[str, str]:
+        return {row["short"]: row["long"] for row in self.query("SELECT short, long FROM acronyms")}
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many items contain each (lower-case) term; absent terms are left out."""
+        terms = sorted(set(terms))
+        if not terms:
+            return {}
+        marks = ",".join("?" * len(terms))
+        rows = self.query(f"SELECT term, doc FROM items_vocab WHERE term IN ({marks})", terms)
+        return {row["term"]: row["doc"] for row in rows}
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether any indexed term starts with `prefix` (lower case)."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return bool(
+            self.query("SELECT 1 FROM items_vocab WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper))
+        )
+
+    def item_count(self) -> int:
+        return int(self.query("SELECT count(*) AS n FROM items")[0]["n"])
 
     def page_text(self, doc: str, number: int) -> str | None:
         rows = self.query("SELECT text FROM pages WHERE doc = ? AND number = ?", (doc, number))
@@ -375,10 +416,17 @@ class Generation:
 
 def _item(row: sqlite3.Row) -> Item:
     return Item(
-        kind=row["kind"], doc=row["doc"], ordinal=row["ordinal"], page=row["page"],
-        section=row["section"] or "", paragraph=row["paragraph"] or "", text=row["text"],
-        context=row["context"] or "", data=json.loads(row["data"] or "{}"),
-        search_text=row["search_text"] or "", id=row["id"],
+        kind=row["kind"],
+        doc=row["doc"],
+        ordinal=row["ordinal"],
+        page=row["page"],
+        section=row["section"] or "",
+        paragraph=row["paragraph"] or "",
+        text=row["text"],
+        context=row["context"] or "",
+        data=json.loads(row["data"] or "{}"),
+        search_text=row["search_text"] or "",
+        id=row["id"],
     )
 
 

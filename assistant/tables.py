@@ -61,11 +61,16 @@ def extract_rows(path: Path, doc: str) -> list[ActionRow]:
 
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [(page.page_number, page.extract_tables(_settings(page)), page.extract_text() or "")
-                     for page in pdf.pages]
+            pages = [
+                (page.page_number, page.extract_tables(_settings(page)), page.extract_text() or "")
+                for page in pdf.pages
+            ]
     except Exception as exc:  # pdfminer raises many types for damaged files
-        raise DocumentError(path, f"its tables cannot be read ({type(exc).__name__})",
-                            "re-export the PDF, or write its rows in a register CSV") from exc
+        raise DocumentError(
+            path,
+            f"its tables cannot be read ({type(exc).__name__})",
+            "re-export the PDF, or write its rows in a register CSV",
+        ) from exc
     vocab = vocabulary("\n".join(text for _, _, text in pages))
     records: list[dict] = []
     header: dict[int, str] | None = None
@@ -160,8 +165,19 @@ def _to_row(doc: str, number: int, record: dict, vocab) -> ActionRow:
     def text(name: str) -> str:
         return join_lines((record.get(name) or "").split("\n"), vocab)
 
-    cells = {name: text(name) for name in ("section", "topic", "objective", "action", "timeframe",
-                                             "priority", "kpi", "strategic_objectives")}
+    cells = {
+        name: text(name)
+        for name in (
+            "section",
+            "topic",
+            "objective",
+            "action",
+            "timeframe",
+            "priority",
+            "kpi",
+            "strategic_objectives",
+        )
+    }
     for name in ("body_in_charge", "responsible_team"):
         items = re.split(_LIST_PATTERN, record.get(name) or "")
         cells[name] = "; ".join(i.strip() for i in items if i.strip())

@@ -47,7 +47,7 @@ def join_lines(lines: Iterable[str], vocab: Counter | None = None) -> str:
 
 
 def _rejoin_compound(match: re.Match, vocab: Counter) -> str:
-    """"self- assessment" is "self-assessment" where the document spells it so elsewhere."""
+    """ "self- assessment" is "self-assessment" where the document spells it so elsewhere."""
     first, second = match.group(1), match.group(2)
     return f"{first}-{second}" if vocab.get(f"{first}-{second}".lower(), 0) else match.group(0)
 
@@ -101,5 +101,6 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _ends_with_initial(text: str) -> bool:
-    # "I." or "IV." opening a list item, or a single initial, is not a sentence end
-    return bool(re.search(r"(?:^|\s)(?:[A-Z]|[IVX]{1,4})\.$", text))
+    # "I." or "IV." opening a list item, a single initial, or a code such as "SO3." heading a
+    # legend entry is not a sentence end
+    return bool(re.search(r"(?:^|\s)(?:[A-Z]|[IVX]{1,4}|[A-Z]{2,4}\d{1,2})\.$", text))

@@ -31,12 +31,25 @@ def scanned_pdf(path: Path) -> Path:
     return path
 
 
-HEADER = ["Strategic objective", "Area/Topic", "Objective", "Actions", "Timeframe", "Priority",
-          "KPI", "Body in charge", "Responsible team"]
+HEADER = [
+    "Strategic objective",
+    "Area/Topic",
+    "Objective",
+    "Actions",
+    "Timeframe",
+    "Priority",
+    "KPI",
+    "Body in charge",
+    "Responsible team",
+]
 
 
-def action_table_pdf(path: Path, groups: list[tuple[str, list[list[str]]]], repeat_header: bool = True,
-                     merge_topics: bool = True) -> Path:
+def action_table_pdf(
+    path: Path,
+    groups: list[tuple[str, list[list[str]]]],
+    repeat_header: bool = True,
+    merge_topics: bool = True,
+) -> Path:
     """A ruled action table as plans print it: sections spanning the table, merged topic and
     objective cells over a group of rows, rows long enough to run over page breaks."""
     from reportlab.lib import colors

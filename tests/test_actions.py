@@ -61,36 +61,94 @@ def test_the_check_catches_an_invented_or_reworded_cell(plan_rows, plan_table):
 
 # My own reading of the source table, field by field, for a dozen rows.
 GROUND_TRUTH = {
-    2: dict(strategic_objectives=["SO4"], topic="Greening the customs administrations",
-            timeframe="TBD", priority="?", body_in_charge=["CBD", "EC", "PTC"],
-            responsible_team=["CBD", "Compliance", "Facilitation"],
-            kpi="Green Customs assessment tool presented at the CBD, EC and PTC"),
-    3: dict(timeframe="Autumn 2023 (PTC) June 2024 (Council)", priority="A",
-            body_in_charge=["PTC", "EC"], responsible_team=["Facilitation", "Compliance"],
-            due_start="2023-09-01", due_end="2024-06-30"),
-    5: dict(action="Develop standard operating procedures for waste consignments", timeframe="June 2024",
-            priority="B", kpi="Standard operating procedures developed", body_in_charge=["EC"],
-            responsible_team=["Compliance"], topic="Waste", inherited=["topic", "objective"]),
-    6: dict(section="SP1. Develop, maintain and implement instruments", body_in_charge=["SAFEWG", "PTC"],
-            timeframe="Spring 2024 (PTC) June 2024 (PC and Council)", priority="B"),
-    12: dict(action="Develop Guidelines on “Environmentally safe storage and destruction of intellectual "
-                    "property infringing goods”", priority="A", body_in_charge=["CAP", "EC"],
-             responsible_team=["Compliance"], topic="IPR, Health and Safety"),
-    14: dict(topic="Greening Trade", priority="?", timeframe="TBD", body_in_charge=["PTC"],
-             responsible_team=["Facilitation"]),
-    15: dict(section="SP2. Foster Customs cooperation", strategic_objectives=["SO1", "SO2", "SO3"],
-             timeframe="June 2023", priority="A", responsible_team=["Compliance", "Facilitation"]),
-    21: dict(topic="Disruptive technologies", body_in_charge=["EC", "PTC"],
-             responsible_team=["Compliance", "Facilitation", "RILOs"], priority="B"),
-    25: dict(timeframe="Continuous activity of the Environment Programme", due_start=None,
-             section="SP3. Build capacity", body_in_charge=["EC"]),
-    32: dict(section="SP4. Research", strategic_objectives=["ORG"], timeframe="December 2023",
-             priority="A", body_in_charge=["Policy Commission"], responsible_team=["RPU"]),
+    2: dict(
+        strategic_objectives=["SO4"],
+        topic="Greening the customs administrations",
+        timeframe="TBD",
+        priority="?",
+        body_in_charge=["CBD", "EC", "PTC"],
+        responsible_team=["CBD", "Compliance", "Facilitation"],
+        kpi="Green Customs assessment tool presented at the CBD, EC and PTC",
+    ),
+    3: dict(
+        timeframe="Autumn 2023 (PTC) June 2024 (Council)",
+        priority="A",
+        body_in_charge=["PTC", "EC"],
+        responsible_team=["Facilitation", "Compliance"],
+        due_start="2023-09-01",
+        due_end="2024-06-30",
+    ),
+    5: dict(
+        action="Develop standard operating procedures for waste consignments",
+        timeframe="June 2024",
+        priority="B",
+        kpi="Standard operating procedures developed",
+        body_in_charge=["EC"],
+        responsible_team=["Compliance"],
+        topic="Waste",
+        inherited=["topic", "objective"],
+    ),
+    6: dict(
+        section="SP1. Develop, maintain and implement instruments",
+        body_in_charge=["SAFEWG", "PTC"],
+        timeframe="Spring 2024 (PTC) June 2024 (PC and Council)",
+        priority="B",
+    ),
+    12: dict(
+        action="Develop Guidelines on “Environmentally safe storage and destruction of intellectual "
+        "property infringing goods”",
+        priority="A",
+        body_in_charge=["CAP", "EC"],
+        responsible_team=["Compliance"],
+        topic="IPR, Health and Safety",
+    ),
+    14: dict(
+        topic="Greening Trade",
+        priority="?",
+        timeframe="TBD",
+        body_in_charge=["PTC"],
+        responsible_team=["Facilitation"],
+    ),
+    15: dict(
+        section="SP2. Foster Customs cooperation",
+        strategic_objectives=["SO1", "SO2", "SO3"],
+        timeframe="June 2023",
+        priority="A",
+        responsible_team=["Compliance", "Facilitation"],
+    ),
+    21: dict(
+        topic="Disruptive technologies",
+        body_in_charge=["EC", "PTC"],
+        responsible_team=["Compliance", "Facilitation", "RILOs"],
+        priority="B",
+    ),
+    25: dict(
+        timeframe="Continuous activity of the Environment Programme",
+        due_start=None,
+        section="SP3. Build capacity",
+        body_in_charge=["EC"],
+    ),
+    32: dict(
+        section="SP4. Research",
+        strategic_objectives=["ORG"],
+        timeframe="December 2023",
+        priority="A",
+        body_in_charge=["Policy Commission"],
+        responsible_team=["RPU"],
+    ),
     34: dict(timeframe="Following the Research workshop on Customs and the environment", priority="?"),
-    37: dict(section="SP5. Communicate", timeframe="Continuous (from FY23/24)", due_start="2023-07-01",
-             due_end=None, body_in_charge=["All"], responsible_team=["All"]),
-    38: dict(body_in_charge=["None"],
-             responsible_team=["Comm (for coordination, on the basis of information provided by Members)"]),
+    37: dict(
+        section="SP5. Communicate",
+        timeframe="Continuous (from FY23/24)",
+        due_start="2023-07-01",
+        due_end=None,
+        body_in_charge=["All"],
+        responsible_team=["All"],
+    ),
+    38: dict(
+        body_in_charge=["None"],
+        responsible_team=["Comm (for coordination, on the basis of information provided by Members)"],
+    ),
 }
 
 
@@ -137,8 +195,11 @@ def test_filters_are_case_insensitive_and_combine(plan_rows):
     assert ids(priority="a", due_before="2024-01") == [9, 15, 32, 33, 35]
     assert ids(so="so3", section="SP2") == [15, 16, 18, 21, 22]
     assert ids(text="return-refill") == [14]
-    assert all("waste" in (r.action + r.topic + r.objective + r.kpi).lower()
-               for r in plan_rows if r.row in ids(text="WASTE"))
+    assert all(
+        "waste" in (r.action + r.topic + r.objective + r.kpi).lower()
+        for r in plan_rows
+        if r.row in ids(text="WASTE")
+    )
     assert ids(body="Policy Commission") == [17, 32, 34, 35]
 
 
@@ -161,9 +222,24 @@ def test_a_malformed_register_names_the_file_line_and_remedy(tmp_path):
     path.write_text("row,page,action\n1,3,Do things\n", encoding="utf-8")
     with pytest.raises(DocumentError, match=r"plan.actions.csv: lacks the column\(s\) section"):
         load_register(path, "plan.txt")
-    header = ",".join(["row", "page", "section", "strategic_objectives", "topic", "objective", "action",
-                       "timeframe", "priority", "kpi", "body_in_charge", "responsible_team", "inherited",
-                       "note"])
+    header = ",".join(
+        [
+            "row",
+            "page",
+            "section",
+            "strategic_objectives",
+            "topic",
+            "objective",
+            "action",
+            "timeframe",
+            "priority",
+            "kpi",
+            "body_in_charge",
+            "responsible_team",
+            "inherited",
+            "note",
+        ]
+    )
     path.write_text(header + "\n1,3,SP1,SO1,T,O,A,TBD,High,K,EC,Team,,\n", encoding="utf-8")
     with pytest.raises(DocumentError, match=r"line 2 has priority 'High'; use A, B, \? or leave it empty"):
         load_register(path, "plan.txt")
@@ -171,36 +247,79 @@ def test_a_malformed_register_names_the_file_line_and_remedy(tmp_path):
 
 # ---------------------------------------------------------------- PDF tables
 
-LONG = ("Develop and update Standard Operating Procedures on Safety, Storage and handling of hazardous "
-        "waste and ozone depleting substances for SADC and EAC countries (Sida project)")
+LONG = (
+    "Develop and update Standard Operating Procedures on Safety, Storage and handling of hazardous "
+    "waste and ozone depleting substances for SADC and EAC countries (Sida project)"
+)
 
 
 def _generated_groups():
     def row(i, topic, objective, priority, body="EC", team="Compliance\nFacilitation", action=None):
-        return [f"SO{1 + i % 4}", topic, objective,
-                action or f"Action {i}: develop guidelines on return-refill containers and waste",
-                f"June {2023 + i % 3}", priority, f"KPI {i} delivered and presented", body, team]
+        return [
+            f"SO{1 + i % 4}",
+            topic,
+            objective,
+            action or f"Action {i}: develop guidelines on return-refill containers and waste",
+            f"June {2023 + i % 3}",
+            priority,
+            f"KPI {i} delivered and presented",
+            body,
+            team,
+        ]
 
     return [
-        ("SP1. Develop, maintain and implement instruments",
-         [row(i, "Waste", "Enhance knowledge of waste management", "A") for i in range(1, 5)]),
-        ("SP2. Foster Customs cooperation",
-         [row(i, f"Topic {i}", f"Objective {i}", "B", action=" ".join([LONG] * 3) if i % 4 == 0 else None)
-          for i in range(5, 25)]),
-        ("SP3. Build capacity",
-         [row(i, "Capacity", "Raise awareness", "?", body="CBC", team="CBD") for i in range(25, 36)]),
+        (
+            "SP1. Develop, maintain and implement instruments",
+            [row(i, "Waste", "Enhance knowledge of waste management", "A") for i in range(1, 5)],
+        ),
+        (
+            "SP2. Foster Customs cooperation",
+            [
+                row(
+                    i,
+                    f"Topic {i}",
+                    f"Objective {i}",
+                    "B",
+                    action=" ".join([LONG] * 3) if i % 4 == 0 else None,
+                )
+                for i in range(5, 25)
+            ],
+        ),
+        (
+            "SP3. Build capacity",
+            [row(i, "Capacity", "Raise awareness", "?", body="CBC", team="CBD") for i in range(25, 36)],
+        ),
     ]
 
 
 def _field_accuracy(rows, groups):
     expected = [(section, cells) for section, group in groups for cells in group]
-    fields = ["strategic_objectives", "topic", "objective", "action", "timeframe", "priority", "kpi",
-              "body_in_charge", "responsible_team", "section"]
+    fields = [
+        "strategic_objectives",
+        "topic",
+        "objective",
+        "action",
+        "timeframe",
+        "priority",
+        "kpi",
+        "body_in_charge",
+        "responsible_team",
+        "section",
+    ]
     right = total = 0
     for row, (section, cells) in zip(rows, expected, strict=False):
-        got = [" ".join(row.strategic_objectives), row.topic, row.objective, row.action, row.timeframe,
-               row.priority, row.kpi, "; ".join(row.body_in_charge), "; ".join(row.responsible_team),
-               row.section]
+        got = [
+            " ".join(row.strategic_objectives),
+            row.topic,
+            row.objective,
+            row.action,
+            row.timeframe,
+            row.priority,
+            row.kpi,
+            "; ".join(row.body_in_charge),
+            "; ".join(row.responsible_team),
+            row.section,
+        ]
         want = [*cells[:6], cells[6].replace("\n", " "), cells[7], cells[8].replace("\n", "; "), section]
         right += sum(g == w for g, w in zip(got, want, strict=True))
         total += len(fields)

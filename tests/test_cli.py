@@ -35,8 +35,11 @@ def test_build_docs_search(seeded_corpus, capsys):
 
     assert cli.main(["search", "definition of Green Customs"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert re.match(r"1\. \[0\.\d{4}\] (Draft Green Customs Action Plan|Green Customs Action Plan: status)"
-                    r".*, p\. \d", lines[0])
+    assert re.match(
+        r"1\. \[0\.\d{4}\] (Draft Green Customs Action Plan|Green Customs Action Plan: status)"
+        r".*, p\. \d",
+        lines[0],
+    )
     assert sum(1 for line in lines if re.match(r"\d\. \[", line)) == 5
 
 

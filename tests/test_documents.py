@@ -59,17 +59,37 @@ def test_pdf_pages_come_from_the_pdf(tmp_path):
     "name, make, problem, remedy",
     [
         ("empty.txt", lambda p: p.write_bytes(b""), "is empty", "replace it"),
-        ("latin1.txt", lambda p: p.write_bytes("Caf\xe9 cr\xe8me".encode("latin-1")),
-         "is not UTF-8 text", "re-save it as UTF-8"),
-        ("binary.txt", lambda p: p.write_bytes(b"\x00\x01\x02binary" * 10), "is a binary file",
-         "save the document"),
-        ("image.pdf", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
-         "is not a PDF", "re-export it"),
-        ("encrypted.pdf", lambda p: text_pdf(p, [["secret text"]], encrypt="s3cret"),
-         "is encrypted", "remove the password"),
+        (
+            "latin1.txt",
+            lambda p: p.write_bytes("Caf\xe9 cr\xe8me".encode("latin-1")),
+            "is not UTF-8 text",
+            "re-save it as UTF-8",
+        ),
+        (
+            "binary.txt",
+            lambda p: p.write_bytes(b"\x00\x01\x02binary" * 10),
+            "is a binary file",
+            "save the document",
+        ),
+        (
+            "image.pdf",
+            lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+            "is not a PDF",
+            "re-export it",
+        ),
+        (
+            "encrypted.pdf",
+            lambda p: text_pdf(p, [["secret text"]], encrypt="s3cret"),
+            "is encrypted",
+            "remove the password",
+        ),
         ("scan.pdf", scanned_pdf, "has no extractable text", "run OCR"),
-        ("truncated.pdf", lambda p: p.write_bytes(
-            text_pdf(p, [["some text"]]).read_bytes()[:200]), "", "re-export it"),
+        (
+            "truncated.pdf",
+            lambda p: p.write_bytes(text_pdf(p, [["some text"]]).read_bytes()[:200]),
+            "",
+            "re-export it",
+        ),
     ],
 )
 def test_bad_files_get_one_clear_error_naming_the_file(tmp_path, name, make, problem, remedy):

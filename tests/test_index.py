@@ -23,8 +23,11 @@ def test_full_build_writes_a_checked_generation(seeded_corpus, index_dir, fake_e
     assert summary.passages > 40
     live = store.Generation.open(index_dir / store.current_name(index_dir), verify=True)
     manifest = live.manifest
-    assert manifest["model"] == {"name": FakeEmbedder.name, "fingerprint": FakeEmbedder.fingerprint,
-                                 "dimension": 64}
+    assert manifest["model"] == {
+        "name": FakeEmbedder.name,
+        "fingerprint": FakeEmbedder.fingerprint,
+        "dimension": 64,
+    }
     # the plan's hash covers its reviewed register too: editing the register re-indexes the plan
     assert manifest["documents"][PLAN]["sha256"] == source_hash(seeded_corpus / PLAN)
     assert manifest["documents"][PLAN]["sha256"] != store.file_sha256(seeded_corpus / PLAN)
@@ -72,9 +75,13 @@ def test_only_a_new_document_is_embedded(seeded_corpus, index_dir, fake_embedder
     build(seeded_corpus, index_dir, fake_embedder)
     before = _live(index_dir)
     old_vectors = before.vectors_of([i.id for i in before.items_of(doc=PLAN)])
-    text_pdf(seeded_corpus / "status-update-2026.pdf",
-             [["1. The self-assessment tool was delivered in 2026."],
-              ["2. GCAP-19 guidelines on return-refill containers were adopted."]])
+    text_pdf(
+        seeded_corpus / "status-update-2026.pdf",
+        [
+            ["1. The self-assessment tool was delivered in 2026."],
+            ["2. GCAP-19 guidelines on return-refill containers were adopted."],
+        ],
+    )
     fake_embedder.encoded = 0
     summary = build(seeded_corpus, index_dir, fake_embedder)
     assert summary.added == ["status-update-2026.pdf"]

@@ -107,6 +107,8 @@ def test_inline_document_with_headings_and_paragraphs():
     doc = Document(DocumentInfo(doc="x.txt", title="X"), path=None, sha256="0", pages=[Page(1, text)])
     passages = split_passages(doc)
     assert [(p.paragraph, p.section) for p in passages] == [
-        ("1", "I. Background"), ("2", "I. Background"), ("3", "II. Next steps"),
+        ("1", "I. Background"),
+        ("2", "I. Background"),
+        ("3", "II. Next steps"),
     ]
     assert passages[1].text == "The second paragraph says another thing and goes on over two lines."

@@ -22,8 +22,10 @@ def items(seeded_corpus):
 
 def test_listed_items_have_text_responsible_and_status(items):
     item = items["GCAP-19"]
-    assert item.text == ("Develop guidelines on facilitation measures for return-refill containers and "
-                         "packaging (depending on available funding & resources)")
+    assert item.text == (
+        "Develop guidelines on facilitation measures for return-refill containers and "
+        "packaging (depending on available funding & resources)"
+    )
     assert item.responsible == "Facilitation"
     assert item.status == "in progress"
     assert item.evidence.startswith("Action items in progress: Since the last PTC Sessions")
@@ -66,11 +68,15 @@ def test_a_later_update_wins(seeded_corpus, index_dir, fake_embedder):
     (seeded_corpus / "manifest.toml").write_text(
         (seeded_corpus / "manifest.toml").read_text(encoding="utf-8")
         + '\n[[document]]\nfile = "update-2026.txt"\ntitle = "Status update 2026"\n'
-          'date = "2026-03"\nkind = "status update"\n', encoding="utf-8")
+        'date = "2026-03"\nkind = "status update"\n',
+        encoding="utf-8",
+    )
     (seeded_corpus / "update-2026.txt").write_text(
         "I. Status\n\n1. Delivered action items: GCAP’s 19 and 30 have been delivered.\n\n"
         "GCAP-19\nDevelop guidelines on facilitation measures for return-refill containers and\n"
-        "packaging\n\nFacilitation\n", encoding="utf-8")
+        "packaging\n\nFacilitation\n",
+        encoding="utf-8",
+    )
     build(seeded_corpus, index_dir, fake_embedder)
     rows = {r.row: r for r in Assistant(get_settings(), embedder=fake_embedder).actions()}
     assert (rows[14].gcap, rows[14].status) == ("GCAP-19", "delivered")
@@ -88,8 +94,22 @@ def test_actions_cli_follows_the_contract(seeded_corpus, index_dir, fake_embedde
     assert cli.main(["actions", "--json", "--body", "ec", "--priority", "a", "--due-before", "2024-01"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["id"].split("#")[1] for r in rows] == ["15"]
-    assert list(rows[0])[:15] == ["id", "doc", "page", "section", "strategic_objectives", "topic",
-                                  "objective", "action", "timeframe", "priority", "kpi",
-                                  "body_in_charge", "responsible_team", "gcap", "status"]
+    assert list(rows[0])[:15] == [
+        "id",
+        "doc",
+        "page",
+        "section",
+        "strategic_objectives",
+        "topic",
+        "objective",
+        "action",
+        "timeframe",
+        "priority",
+        "kpi",
+        "body_in_charge",
+        "responsible_team",
+        "gcap",
+        "status",
+    ]
     assert cli.main(["actions", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 38

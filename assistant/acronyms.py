@@ -1,0 +1,73 @@
+"""Acronyms the documents define ("Multilateral Environmental Agreements (MEAs)") or spell out
+in title case elsewhere ("Standard Operating Procedures" for SOP), for query expansion."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_FUNCTION_WORDS = {"of", "and", "the", "for", "on", "to", "in", "&", "a"}
+_EXPLICIT = re.compile(r"((?:[A-Za-z][\w’'/-]*\s+){1,10}?)\(([A-Z][A-Za-z0-9]{1,8})\)")
+_ACRONYM = re.compile(r"\b([A-Z]{3,6})s?\b")
+_TITLE_PHRASE = re.compile(r"\b([A-Z][a-z]+(?:\s+(?:(?:of|and|the|for|on|to|in)\s+)?[A-Z][a-z]+){1,6})")
+
+
+def _initials(words: list[str]) -> str:
+    letters = []
+    for word in words:
+        if word.lower() in _FUNCTION_WORDS:
+            continue
+        letters.extend(part[0] for part in word.split("-") if part)
+    return "".join(letters).upper()
+
+
+def _core(acronym: str) -> str:
+    """MEAs -> MEA: a plural s is not a letter of the acronym."""
+    return acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+
+
+def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Acronym -> long form, from explicit definitions first, then title-case spellings."""
+    texts = list(texts)
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _EXPLICIT.finditer(text):
+            short = _core(match.group(2))
+            words = match.group(1).split()
+            for start in range(len(words) - 1, -1, -1):  # the shortest tail whose initials fit
+                candidate = words[start:]
+                if _initials(candidate) == short.upper() and candidate[0][:1].isupper():
+                    found.setdefault(short, " ".join(candidate))
+                    break
+    used = {m.group(1) for text in texts for m in _ACRONYM.finditer(text)}
+    phrases = {m.group(1) for text in texts for m in _TITLE_PHRASE.finditer(text)}
+    for short in sorted(used - set(found)):
+        for phrase in sorted(phrases, key=len):
+            # inside a phrase only when the phrase has no acronym of its own: "Customs Action
+            # Plan" inside "Green Customs Action Plan" (GCAP) is not what CAP stands for
+            words = phrase.split()
+            owned = any(long_form in phrase for long_form in found.values())
+            for start in range(0, 1 if owned else len(words) - 1):
+                for end in range(start + 2, len(words) + 1):
+                    candidate = words[start:end]
+                    if (
+                        candidate[0].lower() not in _FUNCTION_WORDS
+                        and candidate[-1].lower() not in _FUNCTION_WORDS
+                        and _initials(candidate) == short
+                    ):
+                        found.setdefault(short, " ".join(candidate))
+    return found
+
+
+def expand(query: str, acronyms: dict[str, str]) -> str:
+    """The query with each acronym's long form added (and each long form's acronym)."""
+    extra = []
+    for token in re.findall(r"\b[A-Z][A-Za-z0-9]{1,8}\b", query):
+        long_form = acronyms.get(_core(token)) or acronyms.get(token)
+        if long_form and long_form.lower() not in query.lower():
+            extra.append(long_form)
+    lowered = query.lower()
+    for short, long_form in acronyms.items():
+        if long_form.lower() in lowered and not re.search(rf"\b{short}s?\b", query):
+            extra.append(short)
+    return query if not extra else f"{query} ({'; '.join(dict.fromkeys(extra))})"
