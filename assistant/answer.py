@@ -346,7 +346,8 @@ class Answerer:
             return self._abstain(question, hits)  # "how many ...?" and no figure in the answer
         citations: list[Citation] = []
         pieces: list[tuple[int, str]] = []  # (citation index, quoted text)
-        for _, _, _, hit, sentence in chosen:
+        last_position: dict[int, int] = {}
+        for _, _, position, hit, sentence in chosen:
             if hit.item.kind == "action":
                 row = self.rows[hit.item.id]
                 citations.append(self._row_citation(hit.item.id, hit.dense))
@@ -357,10 +358,13 @@ class Answerer:
                 citations.append(self._passage_citation(hit.item, hit.dense, quote=sentence))
                 pieces.append((len(citations), sentence))
             else:  # another sentence of a passage already cited: one quote, one marker
+                # "…" marks sentences left out between two quoted ones
+                gap = " " if position == last_position[hit.item.id] + 1 else " … "
                 citations[index - 1] = replace(
-                    citations[index - 1], quote=f"{citations[index - 1].quote} {sentence}"
+                    citations[index - 1], quote=f"{citations[index - 1].quote}{gap}{sentence}"
                 )
-                pieces = [(i, f"{text} {sentence}" if i == index else text) for i, text in pieces]
+                pieces = [(i, f"{text}{gap}{sentence}" if i == index else text) for i, text in pieces]
+            last_position[hit.item.id] = position
         text = " ".join(f"{quote} [{n}]" for n, quote in pieces)
         return Answer(
             question,
