@@ -11,6 +11,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: install run test check index bench clean
 
 $(STAMP): pyproject.toml
@@ -30,11 +32,21 @@ index: $(STAMP)
 run: index
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-test: $(STAMP)
+# Debian's chromium for the browser tests (Playwright drives it; it downloads no browser)
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else echo "chromium is missing and cannot be installed without root: browser tests will be skipped"; fi
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
+bench: index $(CHROMIUM)
+	$(BIN)/assistant bench
+	$(BIN)/python -m tests.e2e
+
 check: $(STAMP)
-	$(BIN)/ruff check assistant tests app.py
+	$(BIN)/ruff check assistant tests app.py ui
 	$(BIN)/python -m pytest
 
 clean:

@@ -1,44 +1,20 @@
-"""Streamlit app: a thin adapter over the `assistant` library (no retrieval logic here)."""
+"""Streamlit entry point: the pages of the Green Customs plan assistant (`streamlit run app.py`).
+
+The pages in ui/ only wire widgets to the `assistant` library; no retrieval or parsing here.
+"""
+
+from pathlib import Path
 
 import streamlit as st
 
-from assistant.engine import Assistant
-from assistant.errors import AssistantError
+# a local icon: with a Material icon as favicon the browser fetches it from a font CDN
+ICON = str(Path(__file__).resolve().parent / "ui" / "icon.png")
+st.set_page_config(page_title="Green Customs plan assistant", page_icon=ICON, layout="wide")
 
-st.set_page_config(page_title="Green Customs plan assistant", layout="wide")
-
-
-@st.cache_resource
-def get_assistant() -> Assistant:
-    """One Assistant per process: the model and index load once, not per session or rerun."""
-    return Assistant()
-
-
-st.title("Green Customs plan assistant")
-st.caption("Offline, citation-first answers from the WCO Green Customs Action Plan documents.")
-
-try:
-    documents = get_assistant().documents()
-except AssistantError as exc:
-    st.error(str(exc))
-    st.stop()
-
-st.subheader("Indexed documents")
-st.dataframe(
-    [
-        {
-            "Title": d.title,
-            "Kind": d.kind,
-            "Date": d.date,
-            "Meeting": d.meeting,
-            "File": d.doc,
-            "Pages": d.pages,
-            "Passages": d.passages,
-            "Action rows": d.actions,
-            "Indexed": d.indexed_at,
-        }
-        for d in documents
-    ],
-    hide_index=True,
-    use_container_width=True,
-)
+pages = [
+    st.Page("ui/ask.py", title="Ask", icon=":material/forum:", default=True),
+    st.Page("ui/actions.py", title="Actions", icon=":material/table_chart:", url_path="actions"),
+    st.Page("ui/documents.py", title="Documents", icon=":material/description:", url_path="documents"),
+    st.Page("ui/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"),
+]
+st.navigation(pages).run()

@@ -380,3 +380,31 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
 def repair_cell(lines: list[str], vocab=None) -> str:
     """A cell's lines joined with the document's own repairs, never reworded."""
     return join_lines(lines, vocab if vocab is not None else vocabulary("\n".join(lines)))
+
+
+def select(
+    rows: list[ActionRow],
+    bodies: list[str] = (),
+    teams: list[str] = (),
+    priorities: list[str] = (),
+    objectives: list[str] = (),
+    sections: list[str] = (),
+    statuses: list[str] = (),
+    text: str = "",
+) -> list[ActionRow]:
+    """Rows matching any of the values chosen for each field, and all words of `text`."""
+
+    def any_of(values: list[str], chosen) -> bool:
+        return not chosen or any(v in chosen for v in values)
+
+    return [
+        r
+        for r in rows
+        if any_of(r.body_in_charge, bodies)
+        and any_of(r.responsible_team, teams)
+        and any_of([r.priority], priorities)
+        and any_of(r.strategic_objectives, objectives)
+        and any_of([r.section], sections)
+        and any_of([r.status or "no status"], statuses)
+        and matches(r, ActionFilter(text=text or None))
+    ]

@@ -220,7 +220,7 @@ def source_hash(path: Path) -> str:
 
 def _prepare(document: Document, warnings: dict[str, list[str]]) -> _Prepared:
     passages = split_passages(document)
-    rows = _action_rows(document, warnings)
+    rows = action_rows_of(document, warnings)
     statuses = extract_status_items(document, passages)
     items = [
         Item(
@@ -277,7 +277,7 @@ def _prepare(document: Document, warnings: dict[str, list[str]]) -> _Prepared:
     return _Prepared(record, pages, items, None)
 
 
-def _action_rows(document: Document, warnings: dict[str, list[str]]) -> list[ActionRow]:
+def action_rows_of(document: Document, warnings: dict[str, list[str]]) -> list[ActionRow]:
     """Rows from the reviewed register if there is one, else from the PDF's ruled tables."""
     register = register_path(document.path)
     source = table_text([page.text for page in document.pages])

@@ -138,3 +138,17 @@ def real_embedder():
     from assistant.embedding import BundledEmbedder
 
     return BundledEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory, real_embedder) -> tuple[Path, Path]:
+    """The client's corpus built once with the real model: (corpus, index). Read-only for tests."""
+    from assistant.build import build
+
+    root = tmp_path_factory.mktemp("real")
+    corpus, index = root / "corpus", root / "index"
+    corpus.mkdir()
+    for name in (PLAN, UPDATE, REGISTER, "manifest.toml"):
+        shutil.copy(SEEDS / name, corpus / name)
+    build(corpus, index, real_embedder)
+    return corpus, index

@@ -9,26 +9,17 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.build import build
 from assistant.config import get_settings
 from assistant.engine import Assistant
 from assistant.evaluation import load_questions, report
-from tests.conftest import PLAN, SEEDS, UPDATE
+from tests.conftest import PLAN, UPDATE
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, real_embedder):
-    import shutil
-
-    root = tmp_path_factory.mktemp("answers")
-    corpus, index = root / "corpus", root / "index"
-    corpus.mkdir()
-    for name in (PLAN, UPDATE, "green-customs-action-plan-draft-2023.actions.csv", "manifest.toml"):
-        shutil.copy(SEEDS / name, corpus / name)
-    build(corpus, index, real_embedder)
-    return corpus, index
+@pytest.fixture
+def built(real_index):
+    return real_index
 
 
 @pytest.fixture

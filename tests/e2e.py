@@ -1,0 +1,169 @@
+"""A real server and a real browser: `streamlit run app.py` on loopback, Debian's chromium
+driven by Playwright. Used by the browser tests and by the browser benchmark."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+]
+PLACEHOLDER = "Ask about the Green Customs Action Plan and its updates"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_app(corpus: Path, index: Path, guard_log: Path, token: str | None = None, timeout: float = 120):
+    """`streamlit run app.py` on 127.0.0.1, with outgoing connections refused and logged.
+    Yields (url, seconds from process start to the health check answering)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS": str(corpus),
+        "ASSISTANT_INDEX": str(index),
+        "ASSISTANT_NETGUARD_LOG": str(guard_log),
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "tests" / "netguard"), str(ROOT)]),
+    }
+    env.pop("ASSISTANT_ADMIN_TOKEN", None)
+    if token:
+        env["ASSISTANT_ADMIN_TOKEN"] = token
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {process.stdout.read()}")
+            time.sleep(0.2)
+        yield url, time.perf_counter() - started, started
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def browser_page(url: str, requests: list[str] | None = None):
+    """A headless chromium page; every request URL is appended to `requests`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            if requests is not None:
+                page.on("request", lambda request: requests.append(request.url))
+            page.goto(url)
+            page.get_by_placeholder(PLACEHOLDER).wait_for(timeout=120_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def ask(page, question: str, expect: str, timeout: float = 60_000) -> float:
+    """Type a question into the chat; seconds until `expect` is shown in the answer."""
+    answers_before = page.locator('[data-testid="stChatMessage"]').count()
+    box = page.get_by_placeholder(PLACEHOLDER)
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.locator('[data-testid="stChatMessage"]').nth(answers_before + 1).get_by_text(
+        expect, exact=False
+    ).first.wait_for(timeout=timeout)
+    return time.perf_counter() - started
+
+
+BENCH_QUESTIONS = [
+    ("What is Green Customs?", "Green Customs refers to"),
+    ("Who owns the return-refill guidelines?", "responsible team: Facilitation"),
+    ("Which priority-A actions are due in 2023?", "5 action(s) match"),
+    ("What is the status of GCAP-19?", "Status: in progress"),
+    ("When is the Enforcement Handbook to be developed?", "timeframe: June 2023"),
+    ("What is EC in charge of?", "16 action(s) match"),
+    ("Who proposed the Baku Declaration?", "Republic of Azerbaijan"),
+    ("What is the KPI for the operation on wildlife trafficking?", "Operation and final report delivered"),
+    ("How do I reset my CENcomm password?", "not in these documents"),
+    ("Which body is in charge of waste SOPs?", "body in charge: EC"),
+]
+
+
+def main() -> None:
+    """Browser figures: `streamlit run` to the first answer, and the median answer time."""
+    import statistics
+    import tempfile
+
+    from assistant.config import get_settings
+
+    settings = get_settings()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        served_app(settings.corpus_dir, settings.index_dir, Path(tmp) / "egress.log") as (url, _, started),
+        browser_page(url) as page,
+    ):
+        first = ask(page, *BENCH_QUESTIONS[0])
+        to_first = time.perf_counter() - started
+        times = [ask(page, question, expect) for question, expect in BENCH_QUESTIONS]
+    print(
+        f"browser: `streamlit run` to the first answer shown: {to_first:.1f} s "
+        f"(of which the question itself: {first:.2f} s)"
+    )
+    print(
+        f"browser: answer shown, median over {len(times)} questions: "
+        f"{statistics.median(times) * 1000:.0f} ms (max {max(times) * 1000:.0f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
