@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,9 +25,11 @@ from .documents import (
 )
 from .embedding import Embedder
 from .errors import AssistantError, BuildFailedError, DocumentError
+from .faults import checkpoint
 from .passages import split_passages
 from .status import StatusItem, extract_status_items, link
 from .store import DocumentRecord, Generation, Item
+from .worker import ParseWorker
 
 # What turns a file into items: when any of these modules changes, unchanged files are
 # processed again instead of reusing what an older pipeline made of them.
@@ -43,6 +46,7 @@ def _pipeline_version() -> str:
 PIPELINE_VERSION = _pipeline_version()
 
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+MAX_FILE_BYTES = int(os.environ.get("ASSISTANT_MAX_FILE_MB", "100")) * 1_000_000
 
 
 @dataclass
@@ -104,8 +108,10 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
         )
 
     prepared: list[_Prepared] = []
+    worker = ParseWorker()
     for path in files:
         progress("load", 0, len(files))
+        checkpoint("load")
         info = info_for(path, manifest)
         old = old_docs.get(path.name)
         try:
@@ -114,9 +120,9 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
                 prepared.append(_reuse(previous, old, info))
                 summary.unchanged.append(path.name)
             else:
-                document = load_document(path, info)
-                document.sha256 = sha
-                prepared.append(_prepare(document, summary.warnings))
+                ready, warnings = worker.prepare(path, info, sha)
+                prepared.append(ready)
+                summary.warnings.update(warnings)
                 (summary.updated if old else summary.added).append(path.name)
         except DocumentError as exc:
             summary.failed[path.name] = str(exc)
@@ -126,6 +132,7 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
         except OSError as exc:
             summary.failed[path.name] = f"{path}: cannot be read ({exc}); check the file, then rebuild"
         progress("load", 1, len(files))
+    worker.close()
     present = {p.name for p in files}
     summary.removed = sorted(doc for doc in old_docs if doc not in present)
 
@@ -146,6 +153,7 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
         )
 
     summary.embedded = _embed_missing(prepared, embedder, progress)
+    checkpoint("embedded")
     path = store.new_generation_dir(index_dir)
     progress("write", 0, 1)
     everything = [item for p in prepared for item in p.items]
@@ -169,12 +177,16 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
             "failed": summary.failed,
         },
     )
+    checkpoint("written")
     Generation.open(path, embedder.fingerprint, verify=True).close()  # check before going live
+    checkpoint("verified")
     store.switch_current(index_dir, path.name)
+    checkpoint("switched")
     progress("write", 1, 1)
     if previous is not None:
         previous.close()
     store.prune(index_dir)
+    checkpoint("pruned")
     summary.generation, summary.changed = path.name, True
     return summary
 
@@ -216,6 +228,20 @@ def source_hash(path: Path) -> str:
     if register.exists():
         digest = hashlib.sha256(f"{digest}:{file_sha256(register)}".encode()).hexdigest()
     return digest
+
+
+def prepare_file(path: Path, info: DocumentInfo, sha: str) -> tuple[_Prepared, dict[str, list[str]]]:
+    """Everything a file contributes, except vectors (run by the limited worker process)."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DocumentError(
+            path,
+            f"is {path.stat().st_size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit",
+            "split it into smaller documents (or raise ASSISTANT_MAX_FILE_MB), then rebuild",
+        )
+    document = load_document(path, info)
+    document.sha256 = sha
+    warnings: dict[str, list[str]] = {}
+    return _prepare(document, warnings), warnings
 
 
 def _prepare(document: Document, warnings: dict[str, list[str]]) -> _Prepared:
@@ -292,7 +318,11 @@ def action_rows_of(document: Document, warnings: dict[str, list[str]]) -> list[A
     if document.path.suffix.lower() == ".pdf":
         from .tables import extract_rows
 
-        return extract_rows(document.path, document.doc)
+        try:
+            return extract_rows(document.path, document.doc)
+        except DocumentError as exc:  # the text is readable: index it, and say the table is not
+            warnings.setdefault(document.doc, []).append(str(exc))
+            return []
     if source:
         warnings[document.doc] = [
             f"{document.path.name} has an action table in its text but no register; write "
@@ -330,8 +360,10 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, progress: Prog
     total = sum(len(p.items) for p in todo)
     progress("embed", 0, total)
     for p in todo:
-        p.vectors = embedder.encode(
-            [item.search_text or item.text for item in p.items],
-            progress=lambda n: progress("embed", n, total),
-        )
+
+        def step(n: int) -> None:
+            checkpoint("embed-batch")
+            progress("embed", n, total)
+
+        p.vectors = embedder.encode([item.search_text or item.text for item in p.items], progress=step)
     return total

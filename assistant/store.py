@@ -29,6 +29,7 @@ import numpy as np
 
 from .documents import file_sha256
 from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from .faults import checkpoint
 
 FORMAT_VERSION = 2
 CURRENT = "CURRENT"
@@ -121,6 +122,7 @@ def write_generation(
         raise ValueError(f"{len(items)} items but {len(vectors)} vectors")
     db = sqlite3.connect(path / DATABASE)
     try:
+        checkpoint("sqlite-open")
         db.executescript(_SCHEMA)
         db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
         db.executemany(
@@ -147,9 +149,12 @@ def write_generation(
                 for i, it in enumerate(items)
             ],
         )
+        checkpoint("sqlite-items")
         db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+        checkpoint("sqlite-fts")
         db.executemany("INSERT INTO acronyms VALUES (?, ?)", sorted((acronyms or {}).items()))
         db.commit()
+        checkpoint("sqlite-committed")
     finally:
         db.close()
 
@@ -159,7 +164,9 @@ def write_generation(
         index.add_with_ids(
             np.ascontiguousarray(vectors, dtype=np.float32), np.arange(1, len(items) + 1, dtype=np.int64)
         )
+    checkpoint("faiss-built")
     faiss.write_index(index, str(path / VECTORS))
+    checkpoint("faiss-written")
 
     manifest = dict(manifest)
     manifest.update(
@@ -175,7 +182,9 @@ def write_generation(
     )
     for name in (DATABASE, VECTORS):
         _fsync_file(path / name)
+    checkpoint("fsynced")
     _write_atomic(path / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    checkpoint("manifest-written")
     return manifest
 
 
@@ -188,9 +197,12 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         handle.write(text)
+        checkpoint(f"tmp-written-{path.name}")
         handle.flush()
         os.fsync(handle.fileno())
+    checkpoint(f"tmp-synced-{path.name}")
     os.replace(tmp, path)
+    checkpoint(f"replaced-{path.name}")
     # fsync the directory too: without it a power loss can undo the rename
     _fsync_dir(path.parent)
 

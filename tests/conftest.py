@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 import shutil
 import socket
-import zlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant.config import get_settings
 from assistant.engine import Assistant
+from tests.fakes import FakeEmbedder  # noqa: F401  (re-exported for the tests)
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 PLAN = "green-customs-action-plan-draft-2023.txt"
 UPDATE = "green-customs-status-update-2025.txt"
 REGISTER = "green-customs-action-plan-draft-2023.actions.csv"
-
-
-class FakeEmbedder:
-    """Hashes words into a fixed-size unit vector: same words, similar vectors. Fast, offline."""
-
-    name = "fake-hashing-embedder"
-    fingerprint = "fake-hashing-embedder@1"
-    dimension = 64
-
-    def __init__(self):
-        self.encoded = 0  # texts embedded so far: tests check what a rebuild re-embeds
-
-    def encode(self, texts, progress=None):
-        self.encoded += len(texts)
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z0-9]+", text.lower()):
-                out[row, zlib.crc32(word.encode()) % self.dimension] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        if progress:
-            progress(len(texts))
-        return out / norms
 
 
 def _loopback(host) -> bool:

@@ -82,3 +82,64 @@ def action_table_pdf(
     table.setStyle(TableStyle(commands))
     SimpleDocTemplate(str(path), pagesize=landscape(A4), topMargin=36, bottomMargin=36).build([table])
     return path
+
+
+def raw_pdf(objects: list[bytes], trailer_extra: bytes = b"", prev_self: bool = False) -> bytes:
+    """A PDF assembled object by object, for structures no writer would produce on purpose
+    (reference loops); `objects[i]` is the body of object i+1, object 1 the catalog."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    prev = b" /Prev %d" % xref if prev_self else b""  # the table names itself as the previous one
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        prev,
+        trailer_extra,
+        xref,
+    )
+    return bytes(out)
+
+
+def _page_objects(content: bytes, filters: bytes = b"") -> list[bytes]:
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d%s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+
+
+def bomb_pdf(path: Path, megabytes: int = 600) -> Path:
+    """A page whose content stream inflates from under 1 MB to `megabytes` MB."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    chunk = b"0 0 m\n" * (1 << 17)  # 768 KiB of drawing operators
+    packed = b"".join(packer.compress(chunk) for _ in range(megabytes * 4 // 3)) + packer.flush()
+    path.write_bytes(raw_pdf(_page_objects(packed, b" /Filter /FlateDecode")))
+    return path
+
+
+def circular_xref_pdf(path: Path) -> Path:
+    text = b"BT /F1 12 Tf 72 720 Td (1. A page behind a looping xref.) Tj ET"
+    path.write_bytes(raw_pdf(_page_objects(text), prev_self=True))
+    return path
+
+
+def outline_loop_pdf(path: Path) -> Path:
+    text = b"BT /F1 12 Tf 72 720 Td (1. A page with looping bookmarks.) Tj ET"
+    objects = _page_objects(text)
+    objects[0] = b"<< /Type /Catalog /Pages 2 0 R /Outlines 6 0 R >>"
+    objects += [
+        b"<< /Type /Outlines /First 7 0 R /Last 7 0 R /Count 1 >>",
+        b"<< /Title (Loop) /Parent 6 0 R /Next 7 0 R /Prev 7 0 R /First 7 0 R /Last 7 0 R >>",
+    ]
+    path.write_bytes(raw_pdf(objects))
+    return path
