@@ -37,6 +37,7 @@ class BundledEmbedder:
         self.model_dir = _bundled_model_dir()
         self._model = None
         self._lock = threading.Lock()
+        self._encode_lock = threading.Lock()
         self.fingerprint = _weights_fingerprint(self.model_dir)
         pooling = json.loads((self.model_dir / "1_Pooling" / "config.json").read_text())
         self.dimension = int(pooling["word_embedding_dimension"])
@@ -58,15 +59,18 @@ class BundledEmbedder:
         chunks = []
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
-            chunks.append(
-                model.encode(
-                    batch,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
+            # one encode at a time: the fast tokenizer is not safe to share between threads
+            # ("Already borrowed"), and on two cores parallel encodes gain nothing
+            with self._encode_lock:
+                chunks.append(
+                    model.encode(
+                        batch,
+                        batch_size=self.batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
                 )
-            )
             if progress:
                 progress(len(batch))
         return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)

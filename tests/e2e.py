@@ -125,6 +125,41 @@ def ask(page, question: str, expect: str, timeout: float = 60_000) -> float:
     return time.perf_counter() - started
 
 
+def concurrent_sessions(url: str, sessions: int = 10, timeout: float = 120) -> list[float]:
+    """`sessions` browser sessions at once, each asking one question; seconds each took to see
+    its answer. Bounded: one question per session, a time limit for all."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def one(browser, index: int) -> float:
+        question, expect = BENCH_QUESTIONS[index % len(BENCH_QUESTIONS)]
+        page = await browser.new_page()
+        try:
+            await page.goto(url)
+            box = page.get_by_placeholder(PLACEHOLDER)
+            await box.wait_for(timeout=timeout * 1000)
+            await box.fill(question)
+            started = time.perf_counter()
+            await box.press("Enter")
+            await page.locator('[data-testid="stChatMessage"]').nth(1).get_by_text(
+                expect, exact=False).first.wait_for(timeout=timeout * 1000)
+            return time.perf_counter() - started
+        finally:
+            await page.close()
+
+    async def run() -> list[float]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return await asyncio.wait_for(
+                    asyncio.gather(*(one(browser, i) for i in range(sessions))), timeout)
+            finally:
+                await browser.close()
+
+    return asyncio.run(run())
+
+
 BENCH_QUESTIONS = [
     ("What is Green Customs?", "Green Customs refers to"),
     ("Who owns the return-refill guidelines?", "responsible team: Facilitation"),
@@ -155,6 +190,7 @@ def main() -> None:
         first = ask(page, *BENCH_QUESTIONS[0])
         to_first = time.perf_counter() - started
         times = [ask(page, question, expect) for question, expect in BENCH_QUESTIONS]
+        together = concurrent_sessions(url, sessions=10)
     print(
         f"browser: `streamlit run` to the first answer shown: {to_first:.1f} s "
         f"(of which the question itself: {first:.2f} s)"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import CHROMIUM, ask, browser_page, served_app
+from tests.e2e import BENCH_QUESTIONS, CHROMIUM, ask, browser_page, concurrent_sessions, served_app
 
 pytestmark = [
     pytest.mark.slow,
@@ -63,3 +63,13 @@ def test_admin_upload_in_the_browser(real_index, tmp_path):
         page.get_by_role("button", name="Rebuild now").click()
         page.get_by_text("1 added").wait_for(timeout=120_000)
     assert (corpus / "status-update-2026.txt").exists()
+
+
+def test_ten_sessions_at_once_are_all_answered(real_index, tmp_path):
+    corpus, index = real_index
+    guard_log = tmp_path / "egress.log"
+    with served_app(corpus, index, guard_log) as (url, _, _):
+        times = concurrent_sessions(url, sessions=10, timeout=180)
+    assert len(times) == 10  # each session saw its own answer (a missing one raises)
+    assert not guard_log.exists() or guard_log.read_text() == ""
+    assert len(BENCH_QUESTIONS) >= 10
