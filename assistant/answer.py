@@ -127,6 +127,7 @@ class Answerer:
         self.titles = {d.doc: d.title for d in self.documents}
         self.acronyms = generation.acronyms()
         items = generation.items_of()
+        self.items_by_id = {i.id: i for i in items}
         self.rows = {i.id: ActionRow.from_dict(i.data) for i in items if i.kind == "action"}
         self.row_items = {i.id: i for i in items if i.kind == "action"}
         self.statuses = [StatusItem(**i.data) for i in items if i.kind == "status"]
@@ -166,12 +167,26 @@ class Answerer:
         focus = _focus(expanded)
         weights = self._weights(expanded)
         rows = search(
-            self.generation, self.embedder, expanded, k=3, kinds=("action",), vector=vector, keywords=focus
+            self.generation,
+            self.embedder,
+            lookup=self.items_by_id,
+            query=expanded,
+            k=3,
+            kinds=("action",),
+            vector=vector,
+            keywords=focus,
         )
         if not rows or rows[0].dense < ROW_MIN:
             return None
         passages = search(
-            self.generation, self.embedder, expanded, k=3, kinds=("passage",), vector=vector, keywords=focus
+            self.generation,
+            self.embedder,
+            lookup=self.items_by_id,
+            query=expanded,
+            k=3,
+            kinds=("passage",),
+            vector=vector,
+            keywords=focus,
         )
         row_score = max(_relevance(h, weights) for h in rows[:1])
         passage_score = max((_relevance(h, weights) for h in passages), default=0.0)
@@ -405,6 +420,7 @@ class Answerer:
             vector=vector,
             keywords=_focus(expanded),
             docs=docs,
+            lookup=self.items_by_id,
         )
 
     def _documents_named(self, question: str) -> tuple[str, ...] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,7 +38,8 @@ def fold(token: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def content_terms(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # the same sentences are scored again and again
+def content_terms(text: str) -> tuple[str, ...]:
     """Folded search terms of a text, stopwords left out; codes keep their hyphen."""
     terms = []
     for token in _TOKEN.findall(text):
@@ -45,7 +47,7 @@ def content_terms(text: str) -> list[str]:
         if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
             continue
         terms.append(lowered)
-    return list(dict.fromkeys(terms))
+    return tuple(dict.fromkeys(terms))
 
 
 def keyword_query(text: str) -> str:
@@ -63,11 +65,13 @@ def search(
     docs: tuple[str, ...] | None = None,
     vector: np.ndarray | None = None,
     keywords: str | None = None,
+    lookup: dict[int, Item] | None = None,
 ) -> list[Hit]:
     """The k best items for a query, fused from both retrievers, optionally filtered.
 
     `vector` (the query's embedding) and `keywords` (the text for keyword search) may be
-    given to reuse one embedding for several searches or to search other words than `query`.
+    given to reuse one embedding for several searches or to search other words than `query`;
+    `lookup` (every item by id, held in memory) saves reading the hits from SQLite.
     """
     depth = max(CANDIDATES, k * 4)
     if vector is None:
@@ -76,7 +80,8 @@ def search(
     keyword = generation.keyword(keyword_query(keywords if keywords is not None else query), depth)
     wanted = None
     if kinds is not None or docs is not None:
-        items = generation.items({i for i, _ in dense} | {i for i, _ in keyword})
+        ids = {i for i, _ in dense} | {i for i, _ in keyword}
+        items = {i: lookup[i] for i in ids if i in lookup} if lookup is not None else generation.items(ids)
         wanted = {
             i
             for i, it in items.items()
@@ -89,7 +94,7 @@ def search(
         for rank, (item_id, _) in enumerate(ranking):
             fused[item_id] = fused.get(item_id, 0.0) + 1.0 / (RRF_K + rank + 1)
     top = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-    items = generation.items(i for i, _ in top)
+    items = {i: lookup[i] for i, _ in top} if lookup is not None else generation.items(i for i, _ in top)
     # every hit gets its exact cosine, including those only the keyword retriever found
     cosines = generation.vectors_of([i for i, _ in top]) @ vector if top else []
     keyword_scores = dict(keyword)

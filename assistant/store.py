@@ -341,6 +341,8 @@ class Generation:
                     f"{file} does not match {path / MANIFEST}; run `python -m assistant build`"
                 )
         vectors = faiss.read_index(str(path / VECTORS))
+        # one query at a time: OpenMP's start-up costs more than it saves on one vector
+        faiss.omp_set_num_threads(1)
         db = sqlite3.connect(f"file:{path / DATABASE}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         db.row_factory = sqlite3.Row
         return cls(path, manifest, vectors, db)
