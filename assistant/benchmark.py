@@ -40,3 +40,256 @@ def ask_latency(assistant: Assistant, rounds: int = 5) -> list[str]:
         line("query embedding floor:", embed_ms),
         f"ask / floor (medians): {ratio:.2f}x",
     ]
+
+
+# ---------------------------------------------------------------- build, peer, scale, 1M
+
+
+def build_figures(corpus_dir, workdir) -> list[str]:
+    """A full build of the corpus from nothing, a no-change rebuild, embedding throughput."""
+    from pathlib import Path
+
+    from .build import build
+    from .embedding import BundledEmbedder
+
+    embedder = BundledEmbedder()
+    started = time.perf_counter()
+    embedder.model()
+    load = time.perf_counter() - started
+    index = Path(workdir) / "bench-index"
+    full = build(corpus_dir, index, embedder)
+    again = build(corpus_dir, index, embedder)
+    texts = [i.search_text or i.text for i in _items(index, embedder)]
+    started = time.perf_counter()
+    for _ in range(3):
+        embedder.encode(texts)
+    rate = 3 * len(texts) / (time.perf_counter() - started)
+    return [
+        f"model load: {load:.1f} s",
+        f"full build of the corpus ({full.passages} passages, {full.actions} action rows, "
+        f"{full.embedded} items embedded): {full.seconds:.1f} s",
+        f"no-change rebuild: {again.seconds * 1000:.0f} ms (changed: {again.changed})",
+        f"embedding throughput on the corpus's items: {rate:.0f} items/s "
+        f"(mean {sum(map(len, texts)) / len(texts):.0f} characters: passages, action rows, status items)",
+    ]
+
+
+def _items(index, embedder):
+    from . import store
+
+    return store.open_current(index, embedder.fingerprint).items_of()
+
+
+def peer_latency(assistant: Assistant, rounds: int = 3) -> list[str]:
+    """The naive peer (fixed chunks, same model, FAISS flat, top 4) timed on the same questions."""
+    import faiss
+
+    from .evaluation import NaiveBaseline
+
+    naive = NaiveBaseline(assistant.corpus_dir, assistant.embedder)
+    index = faiss.IndexFlatIP(naive.vectors.shape[1])
+    index.add(naive.vectors)
+    questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)]
+    times = []
+    for _ in range(rounds):
+        for question in questions:
+            started = time.perf_counter()
+            index.search(assistant.embedder.encode([question]), 4)
+            times.append((time.perf_counter() - started) * 1000)
+    return [
+        f"{'naive peer (chunks):':<23} median {statistics.median(times):6.1f} ms   "
+        f"p95 {_percentile(times, 0.95):6.1f} ms   ({len(naive.chunks)} chunks, top 4, no answer text)"
+    ]
+
+
+def synthetic_corpus(directory, passages: int, source_texts: list[str], seed: int = 7) -> None:
+    """`passages` paragraphs of realistic length (lengths drawn from the real corpus), made of
+    sentences recombined from it, in files of 200 numbered paragraphs."""
+    import random
+
+    from .text import split_sentences
+
+    rng = random.Random(seed)
+    sentences = [s for t in source_texts for s in split_sentences(t) if len(s) > 30]
+    lengths = [len(t) for t in source_texts]
+    directory.mkdir(parents=True, exist_ok=True)
+    for start in range(0, passages, 200):
+        lines = ["I. Synthetic report", ""]
+        for n in range(1, min(200, passages - start) + 1):
+            target, text = rng.choice(lengths), ""
+            while len(text) < target:
+                text += rng.choice(sentences) + " "
+            lines += [f"{n}. {text.strip()}", ""]
+        (directory / f"synthetic-{start // 200:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
+
+
+def scale_figures(size: int, workdir, source_texts: list[str]) -> list[str]:
+    """Build a synthetic corpus of `size` passages; then, in a fresh process, search it."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from .build import build
+    from .embedding import BundledEmbedder
+
+    corpus, index = Path(workdir) / f"corpus-{size}", Path(workdir) / f"index-{size}"
+    synthetic_corpus(corpus, size, source_texts)
+    embedder = BundledEmbedder()
+    embedder.model()
+    summary = build(corpus, index, embedder)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.benchmark", "serve", str(corpus), str(index)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    served = json.loads(out.stdout.strip().splitlines()[-1])
+    return [
+        f"{size:,} passages: build {summary.seconds:.0f} s "
+        f"({summary.passages / summary.seconds:.0f} passages/s, embedding included); search p50 {served['p50']:.1f} ms, p95 {served['p95']:.1f} ms "
+        f"(hybrid, {served['queries']} queries); resident memory {served['rss_mb']:.0f} MB "
+        f"(open index + model + searches)",
+    ]
+
+
+def _serve(corpus: str, index: str) -> None:
+    """Child of scale_figures: open the index, search, report timings and peak memory (JSON)."""
+    import json
+    import resource
+    from pathlib import Path
+
+    from .config import Settings
+
+    assistant = Assistant(Settings(Path(corpus), Path(index), None))
+    questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)]
+    assistant.search(questions[0])
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        assistant.search(question, k=5)
+        times.append((time.perf_counter() - started) * 1000)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "p50": statistics.median(times),
+                "p95": _percentile(times, 0.95),
+                "queries": len(times),
+                "rss_mb": rss,
+            }
+        )
+    )
+
+
+def million_figures(count: int = 1_000_000, dimension: int = 384, queries: int = 200) -> list[str]:
+    """Flat against HNSW and IVF at a million vectors: build time, query time, recall@10."""
+    import faiss
+    import numpy as np
+
+    faiss.omp_set_num_threads(2)  # building is batch work: both cores
+    rng = np.random.default_rng(3)
+    centers = rng.standard_normal((2000, dimension)).astype(np.float32)
+    data = centers[rng.integers(0, len(centers), count)] + 0.6 * rng.standard_normal(
+        (count, dimension)
+    ).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    probe = data[rng.integers(0, count, queries)] + 0.1 * rng.standard_normal((queries, dimension)).astype(
+        np.float32
+    )
+    probe /= np.linalg.norm(probe, axis=1, keepdims=True)
+    lines = [f"{count:,} synthetic unit vectors (2,000 clusters), {dimension} dimensions, {queries} queries"]
+
+    def timed_search(index, label, build_seconds, truth=None):
+        faiss.omp_set_num_threads(1)  # served one query at a time, as the app does
+        times, found = [], []
+        for q in probe:
+            started = time.perf_counter()
+            _, ids = index.search(q.reshape(1, -1), 10)
+            times.append((time.perf_counter() - started) * 1000)
+            found.append(ids[0])
+        faiss.omp_set_num_threads(2)
+        recall = (
+            1.0
+            if truth is None
+            else float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=False)]))
+        )
+        lines.append(
+            f"{label:<28} build {build_seconds:6.1f} s   query p50 {statistics.median(times):7.2f} ms   "
+            f"p95 {_percentile(times, 0.95):7.2f} ms   recall@10 {recall:.3f}"
+        )
+        return found
+
+    started = time.perf_counter()
+    flat = faiss.IndexFlatIP(dimension)
+    flat.add(data)
+    truth = timed_search(flat, "flat (exact)", time.perf_counter() - started)
+
+    started = time.perf_counter()
+    quantizer = faiss.IndexFlatIP(dimension)
+    ivf = faiss.IndexIVFFlat(quantizer, dimension, 4096, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(data[rng.choice(count, 150_000, replace=False)])
+    ivf.add(data)
+    built = time.perf_counter() - started
+    for nprobe in (16, 64):
+        ivf.nprobe = nprobe
+        timed_search(ivf, f"IVF4096 nprobe={nprobe}", built, truth)
+
+    started = time.perf_counter()
+    hnsw = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction = 40
+    hnsw.add(data)
+    built = time.perf_counter() - started
+    for ef in (64, 128):
+        hnsw.hnsw.efSearch = ef
+        timed_search(hnsw, f"HNSW32 efSearch={ef}", built, truth)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m assistant.benchmark [all|scale|million]`: print figures; `all` also writes
+    docs/benchmarks.md."""
+    import platform
+    import sys
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "serve":
+        _serve(args[1], args[2])
+        return
+    what = args[0] if args else "all"
+    assistant = Assistant()
+    sections: list[tuple[str, list[str]]] = []
+
+    def section(title: str, lines: list[str]) -> None:
+        sections.append((title, lines))
+        print(f"\n## {title}", *lines, sep="\n", flush=True)
+
+    with tempfile.TemporaryDirectory() as workdir:
+        if what in ("all", "build"):
+            section("Build", build_figures(assistant.corpus_dir, workdir))
+        if what in ("all", "ask"):
+            section("Ask (warm)", ask_latency(assistant) + peer_latency(assistant))
+        if what in ("all", "scale"):
+            texts = [i.text for i in assistant.generation().items_of(kind="passage")]
+            for size in (10_000, 100_000):
+                section(f"Scale: {size:,} passages", scale_figures(size, workdir, texts))
+        if what in ("all", "million"):
+            section("FAISS index at 1M vectors", million_figures())
+    if what == "all":
+        machine = (
+            f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
+        )
+        text = [
+            f"# Benchmarks\n\nMeasured {date.today()} on {machine} with `make bench` "
+            "(`python -m assistant.benchmark all`, then `python -m tests.e2e`).\n"
+        ]
+        for title, lines in sections:
+            text.append(f"## {title}\n\n```\n" + "\n".join(lines) + "\n```\n")
+        Path(__file__).resolve().parent.parent.joinpath("docs", "benchmarks.md").write_text("\n".join(text))
+
+
+if __name__ == "__main__":
+    main()
