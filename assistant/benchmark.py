@@ -147,7 +147,8 @@ def scale_figures(size: int, workdir, source_texts: list[str]) -> list[str]:
     served = json.loads(out.stdout.strip().splitlines()[-1])
     return [
         f"{size:,} passages: build {summary.seconds:.0f} s "
-        f"({summary.passages / summary.seconds:.0f} passages/s, embedding included); search p50 {served['p50']:.1f} ms, p95 {served['p95']:.1f} ms "
+        f"({summary.passages / summary.seconds:.0f} passages/s, embedding included); "
+        f"search p50 {served['p50']:.1f} ms, p95 {served['p95']:.1f} ms "
         f"(hybrid, {served['queries']} queries); resident memory {served['rss_mb']:.0f} MB "
         f"(open index + model + searches)",
     ]
