@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import store
+from .acronyms import expand
 from .actions import ActionFilter, ActionRow, matches
 from .answer import Answer, Answerer
 from .build import BuildSummary, Progress, build
@@ -71,7 +72,16 @@ class Assistant:
         return self.generation().documents()
 
     def search(self, query: str, k: int = 5, kinds: tuple[str, ...] | None = None) -> list[Hit]:
-        return search(self.generation(), self.embedder, query, k=k, kinds=kinds)
+        """The k best items for a text (acronyms the documents define expanded), hybrid."""
+        generation, answerer = self._live()
+        return search(
+            generation,
+            self.embedder,
+            expand(query, answerer.acronyms),
+            k=k,
+            kinds=kinds,
+            lookup=answerer.items_by_id,
+        )
 
     def title_of(self, doc: str) -> str:
         titles = {d.doc: d.title for d in self.documents()}
