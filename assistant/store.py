@@ -341,8 +341,6 @@ class Generation:
                     f"{file} does not match {path / MANIFEST}; run `python -m assistant build`"
                 )
         vectors = faiss.read_index(str(path / VECTORS))
-        # one query at a time: OpenMP's start-up costs more than it saves on one vector
-        faiss.omp_set_num_threads(1)
         db = sqlite3.connect(f"file:{path / DATABASE}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         db.row_factory = sqlite3.Row
         return cls(path, manifest, vectors, db)
@@ -413,7 +411,16 @@ class Generation:
         k = min(k, int(self.vectors.ntotal))
         if k <= 0:
             return []
-        scores, ids = self.vectors.search(np.ascontiguousarray(vector.reshape(1, -1)), k)
+        import faiss
+
+        # One query: OpenMP's start-up costs more than it saves on one vector. The thread count is
+        # per calling thread but shared with torch, so it is put back for the embedding that follows.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, ids = self.vectors.search(np.ascontiguousarray(vector.reshape(1, -1)), k)
+        finally:
+            faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
     def keyword(self, match: str, k: int) -> list[tuple[int, float]]:
