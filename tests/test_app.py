@@ -125,6 +125,7 @@ def test_admin_with_token_previews_adds_and_rebuilds(own_index, monkeypatch):
     assert at.metric[1].value == "1"
     next(b for b in at.button if b.label == "Add to the corpus").click().run()
     assert (corpus / "update-2026.txt").exists()
+    assert "update-2026.txt is in the corpus" in at.success[0].value
     next(b for b in at.button if b.label == "Rebuild now").click().run()
     assert not at.exception
     assert "1 added" in at.success[0].value

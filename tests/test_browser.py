@@ -60,6 +60,7 @@ def test_admin_upload_in_the_browser(real_index, tmp_path):
         page.locator('input[type="file"]').set_input_files(str(document))
         page.get_by_text("waiting to be added").wait_for(timeout=30_000)
         page.get_by_role("button", name="Add to the corpus").click()
+        page.get_by_text("is in the corpus; rebuild").wait_for(timeout=30_000)
         page.get_by_role("button", name="Rebuild now").click()
         page.get_by_text("1 added").wait_for(timeout=120_000)
     assert (corpus / "status-update-2026.txt").exists()

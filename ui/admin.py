@@ -60,11 +60,15 @@ for path in staged:
         b1, b2, _ = st.columns([1, 1, 4])
         if b1.button("Add to the corpus", key=f"accept-{path.name}", disabled=bool(preview.error)):
             uploads.accept(corpus, path)
-            st.success(f"{path.name} is in the corpus; rebuild the index to make it live.")
+            # shown after the rerun (a message written before st.rerun() never reaches the page)
+            st.session_state["admin-added"] = f"{path.name} is in the corpus; rebuild the index to make it live."
             st.rerun()
         if b2.button("Discard", key=f"discard-{path.name}"):
             path.unlink(missing_ok=True)
             st.rerun()
+
+if added := st.session_state.pop("admin-added", None):
+    st.success(escape(added))
 
 st.subheader("Rebuild the index")
 st.caption(
