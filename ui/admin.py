@@ -61,7 +61,9 @@ for path in staged:
         if b1.button("Add to the corpus", key=f"accept-{path.name}", disabled=bool(preview.error)):
             uploads.accept(corpus, path)
             # shown after the rerun (a message written before st.rerun() never reaches the page)
-            st.session_state["admin-added"] = f"{path.name} is in the corpus; rebuild the index to make it live."
+            st.session_state["admin-added"] = (
+                f"{path.name} is in the corpus; rebuild the index to make it live."
+            )
             st.rerun()
         if b2.button("Discard", key=f"discard-{path.name}"):
             path.unlink(missing_ok=True)
