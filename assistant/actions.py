@@ -22,6 +22,24 @@ _SECTION = re.compile(r"^(SP\d+)\.\s*(\S.*)$")
 _SO_CODE = re.compile(r"\b(SO\s*\d|ORG)\b")
 _PRIORITY = re.compile(r"(?:(?<=\s)|^)([AB?])(?=\s|$)")
 LIST_SEPARATOR = "; "
+# an action row's fields in the order of the CLI contract (../shared/design.md)
+CONTRACT_FIELDS = (
+    "id",
+    "doc",
+    "page",
+    "section",
+    "strategic_objectives",
+    "topic",
+    "objective",
+    "action",
+    "timeframe",
+    "priority",
+    "kpi",
+    "body_in_charge",
+    "responsible_team",
+    "gcap",
+    "status",
+)
 
 REGISTER_COLUMNS = (
     "row",
@@ -70,6 +88,11 @@ class ActionRow:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def contract_dict(self) -> dict:
+        """The row as the CLI contract gives it (design.md): its fields in order, extras after."""
+        data = asdict(self)
+        return {key: data.pop(key) for key in CONTRACT_FIELDS} | data
 
     @classmethod
     def from_dict(cls, data: dict) -> ActionRow:

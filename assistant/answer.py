@@ -74,27 +74,8 @@ class Citation:
             "paragraph": self.paragraph,
         }
         if self.row is not None:
-            row = self.row.to_dict()
-            data.update(
-                {
-                    key: row.pop(key)
-                    for key in (
-                        "id",
-                        "strategic_objectives",
-                        "topic",
-                        "objective",
-                        "action",
-                        "timeframe",
-                        "priority",
-                        "kpi",
-                        "body_in_charge",
-                        "responsible_team",
-                        "gcap",
-                        "status",
-                    )
-                }
-            )
-            data.update(row)
+            # the citation's own doc, page and section stand; the row adds all its fields
+            data.update({k: v for k, v in self.row.contract_dict().items() if k not in data})
         return data
 
 

@@ -207,7 +207,7 @@ def _actions(assistant: Assistant, args) -> int:
     if args.xlsx:
         write_xlsx(rows, Path(args.xlsx))
     if args.json:
-        print(json.dumps([contract_row(r) for r in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([r.contract_dict() for r in rows], ensure_ascii=False, indent=2))
         return 0
     for r in rows:
         owners = ", ".join(r.body_in_charge) or "—"
@@ -219,32 +219,6 @@ def _actions(assistant: Assistant, args) -> int:
         )
     print(f"{len(rows)} action row(s)", file=sys.stderr)
     return 0
-
-
-def contract_row(row) -> dict:
-    """An action row as the CLI contract gives it (design.md), with the extra fields after."""
-    data = row.to_dict()
-    ordered = {
-        key: data.pop(key)
-        for key in (
-            "id",
-            "doc",
-            "page",
-            "section",
-            "strategic_objectives",
-            "topic",
-            "objective",
-            "action",
-            "timeframe",
-            "priority",
-            "kpi",
-            "body_in_charge",
-            "responsible_team",
-            "gcap",
-            "status",
-        )
-    }
-    return ordered | data
 
 
 def _status(assistant: Assistant, args) -> int:
