@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import shutil
 import socket
 from pathlib import Path
@@ -12,24 +11,12 @@ import pytest
 from assistant.config import get_settings
 from assistant.engine import Assistant
 from tests.fakes import FakeEmbedder  # noqa: F401  (re-exported for the tests)
+from tests.netguard.sitecustomize import _loopback  # one definition of "loopback" for both guards
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus"
 PLAN = "green-customs-action-plan-draft-2023.txt"
 UPDATE = "green-customs-status-update-2025.txt"
 REGISTER = "green-customs-action-plan-draft-2023.actions.csv"
-
-
-def _loopback(host) -> bool:
-    if host is None:
-        return True
-    if isinstance(host, bytes):
-        host = host.decode()
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
 
 
 class NetworkBlocked(AssertionError):
