@@ -142,8 +142,12 @@ def concurrent_sessions(url: str, sessions: int = 10, timeout: float = 120) -> l
             await box.fill(question)
             started = time.perf_counter()
             await box.press("Enter")
-            await page.locator('[data-testid="stChatMessage"]').nth(1).get_by_text(
-                expect, exact=False).first.wait_for(timeout=timeout * 1000)
+            await (
+                page.locator('[data-testid="stChatMessage"]')
+                .nth(1)
+                .get_by_text(expect, exact=False)
+                .first.wait_for(timeout=timeout * 1000)
+            )
             return time.perf_counter() - started
         finally:
             await page.close()
@@ -155,7 +159,8 @@ def concurrent_sessions(url: str, sessions: int = 10, timeout: float = 120) -> l
             )
             try:
                 return await asyncio.wait_for(
-                    asyncio.gather(*(one(browser, i) for i in range(sessions))), timeout)
+                    asyncio.gather(*(one(browser, i) for i in range(sessions))), timeout
+                )
             finally:
                 await browser.close()
 

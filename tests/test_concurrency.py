@@ -23,8 +23,11 @@ QUESTIONS = [
 
 def _whole(answer) -> bool:
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
-    return bool(answer.text) and all(1 <= n <= len(answer.citations) for n in markers) and all(
-        c.text for c in answer.citations)
+    return (
+        bool(answer.text)
+        and all(1 <= n <= len(answer.citations) for n in markers)
+        and all(c.text for c in answer.citations)
+    )
 
 
 def test_twenty_threads_ask_while_rebuilds_swap_generations(real_index, real_embedder, tmp_path):
