@@ -250,6 +250,7 @@ def million_figures(count: int = 1_000_000, dimension: int = 384, queries: int =
 def main(argv: list[str] | None = None) -> None:
     """`python -m assistant.benchmark [all|scale|million]`: print figures; `all` also writes
     docs/benchmarks.md."""
+    import os
     import platform
     import sys
     import tempfile
@@ -263,33 +264,32 @@ def main(argv: list[str] | None = None) -> None:
     what = args[0] if args else "all"
     assistant = Assistant()
     sections: list[tuple[str, list[str]]] = []
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    report = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
     def section(title: str, lines: list[str]) -> None:
         sections.append((title, lines))
         print(f"\n## {title}", *lines, sep="\n", flush=True)
+        if what == "all":  # written after every section: a long run keeps what it measured
+            text = [
+                f"# Benchmarks\n\nMeasured {date.today()} on {machine} with `make bench` "
+                "(`python -m assistant.benchmark all`; the browser figures come from "
+                "`python -m tests.e2e`).\n"
+            ]
+            text += [f"## {t}\n\n```\n" + "\n".join(body) + "\n```\n" for t, body in sections]
+            report.write_text("\n".join(text))
 
     with tempfile.TemporaryDirectory() as workdir:
         if what in ("all", "build"):
             section("Build", build_figures(assistant.corpus_dir, workdir))
         if what in ("all", "ask"):
             section("Ask (warm)", ask_latency(assistant) + peer_latency(assistant))
+        if what in ("all", "million"):
+            section("FAISS index at 1M vectors", million_figures())
         if what in ("all", "scale"):
             texts = [i.text for i in assistant.generation().items_of(kind="passage")]
             for size in (10_000, 100_000):
                 section(f"Scale: {size:,} passages", scale_figures(size, workdir, texts))
-        if what in ("all", "million"):
-            section("FAISS index at 1M vectors", million_figures())
-    if what == "all":
-        machine = (
-            f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
-        )
-        text = [
-            f"# Benchmarks\n\nMeasured {date.today()} on {machine} with `make bench` "
-            "(`python -m assistant.benchmark all`, then `python -m tests.e2e`).\n"
-        ]
-        for title, lines in sections:
-            text.append(f"## {title}\n\n```\n" + "\n".join(lines) + "\n```\n")
-        Path(__file__).resolve().parent.parent.joinpath("docs", "benchmarks.md").write_text("\n".join(text))
 
 
 if __name__ == "__main__":
