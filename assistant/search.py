@@ -50,10 +50,13 @@ def content_terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms))
 
 
-def keyword_query(text: str) -> str:
-    """An FTS5 query matching any content word; codes like GCAP-19 or SO3 match exactly."""
+def keyword_query(text: str, leave_out: frozenset[str] = frozenset()) -> str:
+    """An FTS5 query matching any content word but those left out; codes like GCAP-19 or SO3
+    match exactly."""
     # FTS5 splits "gcap-19" into gcap + 19: a phrase keeps them together and in order
-    return " OR ".join('"' + " ".join(re.split(r"[-/]", term)) + '"' for term in content_terms(text))
+    return " OR ".join(
+        '"' + " ".join(re.split(r"[-/]", term)) + '"' for term in content_terms(text) if term not in leave_out
+    )
 
 
 def search(
@@ -77,7 +80,10 @@ def search(
     if vector is None:
         vector = embedder.encode([query])[0]
     dense = generation.dense(vector, depth)
-    keyword = generation.keyword(keyword_query(keywords if keywords is not None else query), depth)
+    words = keywords if keywords is not None else query
+    # words in half the items weigh nothing in BM25 but make FTS5 score most of the index
+    common = generation.common_terms(content_terms(words))
+    keyword = generation.keyword(keyword_query(words, common), depth)
     wanted = None
     if kinds is not None or docs is not None:
         ids = {i for i, _ in dense} | {i for i, _ in keyword}

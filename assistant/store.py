@@ -56,6 +56,8 @@ CREATE VIRTUAL TABLE items_fts USING fts5(
     search_text, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE items_vocab USING fts5vocab(items_fts, 'row');
+-- items_vocab counted once at build: fts5vocab walks a term's whole posting list per lookup
+CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE acronyms (short TEXT PRIMARY KEY, long TEXT NOT NULL);
 """
 
@@ -151,6 +153,7 @@ def write_generation(
         )
         checkpoint("sqlite-items")
         db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+        db.execute("INSERT INTO terms SELECT term, doc FROM items_vocab")
         checkpoint("sqlite-fts")
         db.executemany("INSERT INTO acronyms VALUES (?, ?)", sorted((acronyms or {}).items()))
         db.commit()
@@ -308,6 +311,10 @@ class Generation:
         self.vectors = vectors
         self._db = db
         self._lock = threading.Lock()
+        # generations written before the terms table existed count terms through fts5vocab
+        has_terms = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'terms'").fetchone()
+        self._terms = "terms" if has_terms else "(SELECT term, doc AS docs FROM items_vocab)"
+        self._count: int | None = None
 
     @classmethod
     def open(cls, path: Path, fingerprint: str | None = None, verify: bool = False) -> Generation:
@@ -382,18 +389,27 @@ class Generation:
         if not terms:
             return {}
         marks = ",".join("?" * len(terms))
-        rows = self.query(f"SELECT term, doc FROM items_vocab WHERE term IN ({marks})", terms)
-        return {row["term"]: row["doc"] for row in rows}
+        rows = self.query(f"SELECT term, docs FROM {self._terms} WHERE term IN ({marks})", terms)
+        return {row["term"]: row["docs"] for row in rows}
+
+    def common_terms(self, terms: Iterable[str]) -> frozenset[str]:
+        """The single-word terms found in at least half the items. FTS5's BM25 gives them no
+        weight (its IDF is clamped at zero there), so matching them costs time and ranks nothing."""
+        half = self.item_count() / 2
+        frequencies = self.document_frequencies(t for t in terms if t.isalnum())
+        return frozenset(t for t, n in frequencies.items() if n >= half)
 
     def has_prefix(self, prefix: str) -> bool:
         """Whether any indexed term starts with `prefix` (lower case)."""
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         return bool(
-            self.query("SELECT 1 FROM items_vocab WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper))
+            self.query(f"SELECT 1 FROM {self._terms} WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper))
         )
 
     def item_count(self) -> int:
-        return int(self.query("SELECT count(*) AS n FROM items")[0]["n"])
+        if self._count is None:  # the generation never changes
+            self._count = int(self.query("SELECT count(*) AS n FROM items")[0]["n"])
+        return self._count
 
     def page_text(self, doc: str, number: int) -> str | None:
         rows = self.query("SELECT text FROM pages WHERE doc = ? AND number = ?", (doc, number))

@@ -62,6 +62,39 @@ def test_keyword_search_matches_codes_exactly(seeded_corpus, index_dir, fake_emb
     assert live.items([top_id])[top_id].paragraph == "GCAP-19"
 
 
+def test_words_in_half_the_items_are_left_out_of_keyword_search(
+    seeded_corpus, index_dir, fake_embedder, tmp_path
+):
+    import shutil
+    import sqlite3
+
+    from assistant.search import content_terms, keyword_query, search
+
+    build(seeded_corpus, index_dir, fake_embedder)
+    live = _live(index_dir)
+    half = live.item_count() / 2
+    frequencies = live.document_frequencies(["customs", "refill", "the"])
+    assert frequencies["customs"] >= half > frequencies["refill"]
+    question = "Which customs guidelines cover return-refill containers?"
+    common = live.common_terms(content_terms(question))
+    assert common == {"customs"}  # "return-refill" is a phrase: never left out
+    assert "customs" not in keyword_query(question, common) and '"return refill"' in keyword_query(
+        question, common
+    )
+    hits = search(live, fake_embedder, question, k=3)
+    assert any("return-refill" in h.item.text.lower() and h.keyword for h in hits)
+    # a generation written before the terms table counts through fts5vocab, with the same result
+    old = tmp_path / "old.sqlite"
+    shutil.copy(live.path / store.DATABASE, old)
+    with sqlite3.connect(old) as db:
+        db.execute("DROP TABLE terms")
+    db = sqlite3.connect(old, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    older = store.Generation(live.path, live.manifest, live.vectors, db)
+    assert older.document_frequencies(["customs", "refill", "the"]) == frequencies
+    assert older.common_terms(content_terms(question)) == common
+
+
 def test_no_change_rebuild_writes_nothing_and_loads_no_model(seeded_corpus, index_dir, fake_embedder):
     first = build(seeded_corpus, index_dir, fake_embedder)
     fake_embedder.encoded = 0
