@@ -154,8 +154,9 @@ def scale_figures(size: int, workdir, source_texts: list[str]) -> list[str]:
     )
     served = json.loads(out.stdout.strip().splitlines()[-1])
     return [
-        f"{size:,} passages: build {summary.seconds:.0f} s "
-        f"({summary.passages / summary.seconds:.0f} passages/s, embedding included); "
+        f"{size:,} generated paragraphs, {summary.passages:,} passages indexed ({summary.embedded:,} "
+        f"items): build {summary.seconds:.0f} s ({summary.embedded / summary.seconds:.0f} items/s, "
+        "embedding included); "
         f"search p50 {served['p50']:.1f} ms, p95 {served['p95']:.1f} ms "
         f"(hybrid, {served['queries']} queries); resident memory {served['rss_mb']:.0f} MB "
         f"(peak of the serving process: index + model + searches)",
