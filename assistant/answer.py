@@ -147,28 +147,10 @@ class Answerer:
     def _field(self, question: str, intent: Intent, vector, expanded: str) -> Answer | None:
         focus = _focus(expanded)
         weights = self._weights(expanded)
-        rows = search(
-            self.generation,
-            self.embedder,
-            lookup=self.items_by_id,
-            query=expanded,
-            k=3,
-            kinds=("action",),
-            vector=vector,
-            keywords=focus,
-        )
+        rows = self._search(expanded, vector, focus, k=3, kinds=("action",))
         if not rows or rows[0].dense < ROW_MIN:
             return None
-        passages = search(
-            self.generation,
-            self.embedder,
-            lookup=self.items_by_id,
-            query=expanded,
-            k=3,
-            kinds=("passage",),
-            vector=vector,
-            keywords=focus,
-        )
+        passages = self._search(expanded, vector, focus, k=3, kinds=("passage",))
         row_score = max(_relevance(h, weights) for h in rows[:1])
         passage_score = max((_relevance(h, weights) for h in passages), default=0.0)
         # "when was the survey circulated?" is about a passage, not a row; a bare "who" too
@@ -392,15 +374,27 @@ class Answerer:
     # ------------------------------------------------------------ abstention
 
     def _nearest(self, vector, expanded: str, docs: tuple[str, ...] | None = None) -> list[Hit]:
+        return self._search(expanded, vector, _focus(expanded), k=5, kinds=("passage", "action"), docs=docs)
+
+    def _search(
+        self,
+        expanded: str,
+        vector,
+        keywords: str,
+        k: int,
+        kinds: tuple[str, ...],
+        docs: tuple[str, ...] | None = None,
+    ) -> list[Hit]:
+        """Hybrid search of this generation, hits read from the items held in memory."""
         return search(
             self.generation,
             self.embedder,
             expanded,
-            k=5,
-            kinds=("passage", "action"),
-            vector=vector,
-            keywords=_focus(expanded),
+            k=k,
+            kinds=kinds,
             docs=docs,
+            vector=vector,
+            keywords=keywords,
             lookup=self.items_by_id,
         )
 
