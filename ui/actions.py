@@ -126,6 +126,11 @@ owners = pd.DataFrame(
         for b in (r.body_in_charge or ["not given"])
     ]
 )
+# the same colour for a priority in both charts
+priority_colour = alt.Color(
+    "Priority:N",
+    scale=alt.Scale(domain=["A", "B", "?", "none"], range=["#c0392b", "#e67e22", "#95a5a6", "#bdc3c7"]),
+)
 if not owners.empty:
     left.altair_chart(
         alt.Chart(owners)
@@ -133,12 +138,7 @@ if not owners.empty:
         .encode(
             y=alt.Y("Body in charge:N", sort="-x"),
             x=alt.X("count():Q", title="Actions"),
-            color=alt.Color(
-                "Priority:N",
-                scale=alt.Scale(
-                    domain=["A", "B", "?", "none"], range=["#c0392b", "#e67e22", "#95a5a6", "#bdc3c7"]
-                ),
-            ),
+            color=priority_colour,
             tooltip=["Body in charge", "Priority", "count()"],
         ),
         width="stretch",
@@ -164,12 +164,7 @@ if not dated.empty:
             x=alt.X("From:T", title="Timeframe"),
             x2="Due:T",
             y=alt.Y("Action:N", sort="x", title=None),
-            color=alt.Color(
-                "Priority:N",
-                scale=alt.Scale(
-                    domain=["A", "B", "?", "none"], range=["#c0392b", "#e67e22", "#95a5a6", "#bdc3c7"]
-                ),
-            ),
+            color=priority_colour,
             tooltip=["Action", "Timeframe", "Priority"],
         ),
         width="stretch",
