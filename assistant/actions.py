@@ -85,6 +85,7 @@ class ActionRow:
     due_start: str | None = None  # the timeframe parsed into a date range, where it has one
     due_end: str | None = None
     gcap_score: float | None = None
+    source: str = "register"  # "register" (reviewed CSV) or "pdf" (read from the PDF's table)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -28,7 +28,8 @@ from .errors import AssistantError, BuildFailedError, DocumentError
 from .faults import checkpoint
 from .passages import split_passages
 from .status import StatusItem, extract_status_items, link
-from .store import DocumentRecord, Generation, Item
+from .store import DocumentRecord, Generation, Item, Term
+from .words import STOPWORDS, index_terms
 from .worker import ParseWorker
 
 # What turns a file into items: when any of these modules changes, unchanged files are
@@ -46,6 +47,9 @@ def _pipeline_version() -> str:
 PIPELINE_VERSION = _pipeline_version()
 
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+# The most frequent words of the index get a vector each, for the question words nearest in
+# meaning; rarer ones (names, misspellings in the source) are reached by spelling only.
+MAX_TERM_VECTORS = 50_000
 MAX_FILE_BYTES = int(os.environ.get("ASSISTANT_MAX_FILE_MB", "100")) * 1_000_000
 
 
@@ -154,11 +158,14 @@ def _build_locked(corpus_dir: Path, index_dir: Path, embedder: Embedder, progres
 
     summary.embedded = _embed_missing(prepared, embedder, progress)
     checkpoint("embedded")
+    everything = [item for p in prepared for item in p.items]
+    terms, term_vectors = _vocabulary(everything, previous, embedder, progress)
     path = store.new_generation_dir(index_dir)
     progress("write", 0, 1)
-    everything = [item for p in prepared for item in p.items]
     store.write_generation(
         path,
+        terms=terms,
+        term_vectors=term_vectors,
         acronyms=find_acronyms(item.search_text or item.text for item in everything),
         documents=[p.record for p in prepared],
         pages=[row for p in prepared for row in p.pages],
@@ -353,6 +360,37 @@ def _reuse(previous: Generation, old: DocumentRecord, info: DocumentInfo) -> _Pr
     ]
     record = _record(info, old.path, old.sha256, old.pages, old.passages, old.actions, old.indexed_at)
     return _Prepared(record, pages, items, vectors)
+
+
+def _vocabulary(
+    items: list[Item], previous: Generation | None, embedder: Embedder, progress: Progress
+) -> tuple[list[Term], np.ndarray]:
+    """Every term of the index with its document frequency; the most frequent words with a vector (reused from the previous generation where it has one)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for term in index_terms(item.search_text or item.text):
+            counts[term] = counts.get(term, 0) + 1
+    words = sorted(
+        (t for t in counts if t.isalpha() and len(t) > 2 and t not in STOPWORDS),
+        key=lambda t: (-counts[t], t),
+    )[:MAX_TERM_VECTORS]
+    old: dict[str, int] = {}
+    if previous is not None:
+        old = {t.term: t.vector for t in previous.terms() if t.vector is not None}
+    reused = [w for w in words if w in old]
+    fresh = [w for w in words if w not in old]
+    progress("terms", 0, len(fresh))
+    vectors = {}
+    if reused:
+        vectors.update(zip(reused, previous.term_vectors_of([old[w] for w in reused]), strict=True))
+    if fresh:
+        vectors.update(
+            zip(fresh, embedder.encode(fresh, progress=lambda n: progress("terms", n, len(fresh))), strict=True)
+        )
+    ids = {w: i for i, w in enumerate(words)}
+    terms = [Term(t, n, ids.get(t)) for t, n in sorted(counts.items())]
+    matrix = np.vstack([vectors[w] for w in words]) if words else np.zeros((0, embedder.dimension), np.float32)
+    return terms, matrix
 
 
 def _embed_missing(prepared: list[_Prepared], embedder: Embedder, progress: Progress) -> int:

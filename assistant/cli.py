@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import get_settings
 from .engine import Assistant
 from .errors import AssistantError
-from .search import Hit
+from .answer.search import Hit
 
 EXIT_FILES_FAILED = 1
 EXIT_ERROR = 2
@@ -58,13 +58,21 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", parents=[common], help="answer a question, with citations")
     p.add_argument("question", help="the question, or - to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--explain", action="store_true", help="also show how the question was read and judged")
     p.set_defaults(handler=_ask)
 
     p = sub.add_parser("eval", parents=[common], help="run the evaluation question set")
     p.add_argument("file", nargs="?", help="questions (JSON lines; default eval/questions.jsonl)")
     p.add_argument("--verbose", action="store_true", help="show every question that misses")
-    p.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
+    p.add_argument("--no-baseline", action="store_true", help="skip the naive baselines")
+    p.add_argument(
+        "--split", choices=("dev", "test", "all"), default="all", help="which questions (default: all)"
+    )
     p.set_defaults(handler=_eval)
+
+    p = sub.add_parser("tune", parents=[common], help="fit the router and the abstention on the dev split")
+    p.add_argument("file", nargs="?", help="questions (JSON lines; default eval/questions.jsonl)")
+    p.set_defaults(handler=_tune)
 
     p = sub.add_parser("bench", parents=[common], help="warm ask latency over the evaluation questions")
     p.add_argument("--rounds", type=int, default=5, help="times each question is asked (default 5)")
@@ -149,6 +157,8 @@ def _ask(assistant: Assistant, args) -> int:
         if not question:
             continue
         answer = assistant.ask(question)
+        if args.explain:
+            _explain(assistant, question, answer)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
             continue
@@ -156,26 +166,63 @@ def _ask(assistant: Assistant, args) -> int:
         label = "Closest passages" if answer.abstained else "Sources"
         print(f"\n{label}:")
         for n, c in enumerate(answer.citations, 1):
-            where = f"p. {c.page}" + (f", {c.paragraph}" if c.paragraph else "")
-            print(f"[{n}] {c.title}, {where}{' | ' + c.section if c.section else ''}")
+            print(f"[{n}] {c.title}, {c.label}{' | ' + c.section if c.section else ''}")
         print()
     return 0
+
+
+def _explain(assistant: Assistant, question: str, answer) -> None:
+    """How a question was read (words, route, filters) and the evidence its answer was judged on."""
+    reading = assistant.answerer().read(question)
+    out = sys.stderr
+    print(f"read as: {reading.text}", file=out)
+    for w in reading.words:
+        matches = ", ".join(f"{t}" + (f" ({s:.2f})" if s < 1 else "") for t, s in w.matches[:4])
+        print(f"  {w.text:<16} {w.how:<10} weight {w.weight:4.2f}  {matches}", file=out)
+    routes = ", ".join(f"{r} {p:.2f}" for r, p in sorted(reading.routes.items(), key=lambda kv: -kv[1]) if p >= 0.05)
+    print(f"routes: {routes}", file=out)
+    filters = {k: v for k, v in reading.where.__dict__.items() if v}
+    if filters:
+        print(f"filters: {filters}", file=out)
+    if answer.evidence is not None:
+        values = ", ".join(f"{k} {v:.2f}" for k, v in answer.evidence.__dict__.items())
+        print(f"evidence: {values}; P(answered) {answer.confidence:.2f}", file=out)
+    print(f"route taken: {answer.route}\n", file=out)
 
 
 def _eval(assistant: Assistant, args) -> int:
     from .evaluation import DEFAULT_QUESTIONS, load_questions, report
 
-    questions = load_questions(Path(args.file) if args.file else DEFAULT_QUESTIONS)
+    questions = load_questions(Path(args.file) if args.file else DEFAULT_QUESTIONS, split=args.split)
     figures, outcomes = report(assistant, questions, baseline=not args.no_baseline)
     if args.verbose:
         for o in outcomes:
-            if not (o.correct and (o.hit1 or not o.question.answerable)):
+            if not (o.correct and (o.hit1 or not o.question.scored_as_answerable)):
                 print(
-                    f"MISS {o.question.id} hit1={o.hit1} correct={o.correct} route={o.answer.route}: "
-                    f"{o.question.question}\n     -> {o.answer.text[:300]}"
+                    f"MISS [{o.question.split}] {o.question.id} hit1={o.hit1} correct={o.correct} "
+                    f"route={o.answer.route}: {o.question.question}\n     -> {o.answer.text[:300]}"
                 )
-    for name, value in figures.items():
-        print(f"{name:>22}: {value:.3f}" if isinstance(value, float) else f"{name:>22}: {value}")
+    names = list(figures)
+    print(f"{'':>24}" + "".join(f"{name:>24}" for name in names))
+    for row in figures[names[0]]:
+        cells = []
+        for name in names:
+            value = figures[name].get(row)
+            cells.append(f"{value:>24.3f}" if isinstance(value, float) else f"{value!s:>24}")
+        print(f"{row:>24}" + "".join(cells))
+    return 0
+
+
+def _tune(assistant: Assistant, args) -> int:
+    from .evaluation import DEFAULT_QUESTIONS, load_questions
+    from .tuning import fit_abstention, fit_router
+
+    dev = load_questions(Path(args.file) if args.file else DEFAULT_QUESTIONS, split="dev")
+    router = fit_router(assistant, dev)
+    print(f"router: {router['examples']} examples, {len(router['vocabulary'])} frame words")
+    abstention = fit_abstention(assistant, dev)
+    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(abstention["features"], abstention["coef"], strict=True))
+    print(f"abstention: {abstention['fitted_on']}; {weights}; threshold {abstention['threshold']:.3f}")
     return 0
 
 

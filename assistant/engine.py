@@ -14,7 +14,7 @@ from .build import BuildSummary, Progress, build
 from .config import Settings, get_settings
 from .embedding import BundledEmbedder, Embedder
 from .errors import AssistantError
-from .search import Hit, search
+from .answer.search import Hit, search
 from .status import StatusItem
 from .store import DocumentRecord, Generation
 
@@ -58,6 +58,10 @@ class Assistant:
                 self._generation = generation
             return self._generation, self._answerer
 
+    def answerer(self) -> Answerer:
+        """The answerer of the live generation."""
+        return self._live()[1]
+
     def ask(self, question: str, history: Sequence[Answer] = ()) -> Answer:
         """An answer to a question, every sentence quoted from the documents and cited."""
         if not question or not question.strip():
@@ -82,10 +86,6 @@ class Assistant:
             kinds=kinds,
             lookup=answerer.items_by_id,
         )
-
-    def title_of(self, doc: str) -> str:
-        titles = {d.doc: d.title for d in self.documents()}
-        return titles.get(doc, doc)
 
     def actions(self, where: ActionFilter | None = None) -> list[ActionRow]:
         """Every action row (of every plan), in document order, passing the filter."""

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from .actions import ActionRow
 from .documents import Document
 from .passages import Passage, split_passages
-from .search import STOPWORDS
 from .text import join_lines, split_sentences, vocabulary
+from .words import jaccard
 
 LINK_THRESHOLD = 0.25  # below this word overlap a status item is left unlinked
 
@@ -23,7 +23,6 @@ _NUMBER_LIST = re.compile(r"\bGCAP(?:’s|'s|s)?\s+((?:\d{1,3}\s*(?:,|and|&)\s*)
 _CONSOLIDATED = re.compile(
     r"\bGCAP(?:’s|'s|s)?\s+((?:\d{1,3}\s*(?:,|and|&)\s*)+\d{1,3})\s+within the scope of\s+GCAP-(\d{1,3})"
 )
-_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -159,14 +158,9 @@ def _lead_in(lines, item: StatusItem) -> str:
     return re.sub(r"\s+", " ", re.sub(r"^\s*\d{1,2}\.\s+", "", best)).strip()
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
-
-
 def similarity(a: str, b: str) -> float:
     """Word overlap (Jaccard) of two texts' content words."""
-    wa, wb = _words(a), _words(b)
-    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    return jaccard(a, b)
 
 
 def link(items: list[StatusItem], rows: list[ActionRow]) -> None:

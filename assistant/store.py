@@ -31,10 +31,11 @@ from .documents import file_sha256
 from .errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from .faults import checkpoint
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
+TERM_VECTORS = "terms.faiss"
 DATABASE = "index.sqlite"
 LOCK = ".lock"
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holding it
@@ -55,9 +56,10 @@ CREATE INDEX items_doc ON items (doc, kind, ordinal);
 CREATE VIRTUAL TABLE items_fts USING fts5(
     search_text, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
-CREATE VIRTUAL TABLE items_vocab USING fts5vocab(items_fts, 'row');
--- items_vocab counted once at build: fts5vocab walks a term's whole posting list per lookup
-CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+-- the index's vocabulary, counted once at build (fts5vocab walks a term's whole posting list
+-- per lookup): how many items use each term, and the term's id in terms.faiss when it has a
+-- vector (for the words nearest in meaning to a question's)
+CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL, vector INTEGER) WITHOUT ROWID;
 CREATE TABLE acronyms (short TEXT PRIMARY KEY, long TEXT NOT NULL);
 """
 
@@ -77,6 +79,15 @@ class Item:
     data: dict = field(default_factory=dict)
     search_text: str = ""
     id: int = 0
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word of the index: in how many items, and its vector's id (or None)."""
+
+    term: str
+    docs: int
+    vector: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,12 +127,21 @@ def write_generation(
     vectors: np.ndarray,
     manifest: dict,
     acronyms: dict[str, str] | None = None,
+    terms: list[Term] | None = None,
+    term_vectors: np.ndarray | None = None,
 ) -> dict:
-    """Write a complete generation into `path`; the manifest goes last, with checksums."""
+    """Write a complete generation into `path`; the manifest goes last, with checksums.
+
+    `terms` is the index's vocabulary; `term_vectors` holds, row by row, the vectors of the
+    terms whose `vector` id is set (ids 0, 1, 2... in that order)."""
     import faiss
 
     if len(items) != len(vectors):
         raise ValueError(f"{len(items)} items but {len(vectors)} vectors")
+    terms = terms or []
+    with_vectors = sum(t.vector is not None for t in terms)
+    if with_vectors != (0 if term_vectors is None else len(term_vectors)):
+        raise ValueError(f"{with_vectors} terms with vectors but a different number of term vectors")
     db = sqlite3.connect(path / DATABASE)
     try:
         checkpoint("sqlite-open")
@@ -153,7 +173,7 @@ def write_generation(
         )
         checkpoint("sqlite-items")
         db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
-        db.execute("INSERT INTO terms SELECT term, doc FROM items_vocab")
+        db.executemany("INSERT INTO terms VALUES (?,?,?)", [(t.term, t.docs, t.vector) for t in terms])
         checkpoint("sqlite-fts")
         db.executemany("INSERT INTO acronyms VALUES (?, ?)", sorted((acronyms or {}).items()))
         db.commit()
@@ -169,6 +189,10 @@ def write_generation(
         )
     checkpoint("faiss-built")
     faiss.write_index(index, str(path / VECTORS))
+    term_index = faiss.IndexFlatIP(dimension)
+    if term_vectors is not None and len(term_vectors):
+        term_index.add(np.ascontiguousarray(term_vectors, dtype=np.float32))
+    faiss.write_index(term_index, str(path / TERM_VECTORS))
     checkpoint("faiss-written")
 
     manifest = dict(manifest)
@@ -180,10 +204,10 @@ def write_generation(
         counts={"items": len(items), "vectors": int(index.ntotal)},
         files={
             name: {"sha256": file_sha256(path / name), "bytes": (path / name).stat().st_size}
-            for name in (DATABASE, VECTORS)
+            for name in (DATABASE, VECTORS, TERM_VECTORS)
         },
     )
-    for name in (DATABASE, VECTORS):
+    for name in (DATABASE, VECTORS, TERM_VECTORS):
         _fsync_file(path / name)
     checkpoint("fsynced")
     _write_atomic(path / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -304,16 +328,14 @@ def lock_holder(index_dir: Path) -> str | None:
 class Generation:
     """A read-only, immutable index generation: vectors in memory, SQLite opened read-only."""
 
-    def __init__(self, path: Path, manifest: dict, vectors, db: sqlite3.Connection):
+    def __init__(self, path: Path, manifest: dict, vectors, db: sqlite3.Connection, term_vectors=None):
         self.path = path
         self.name = path.name
         self.manifest = manifest
         self.vectors = vectors
+        self.term_vectors = term_vectors
         self._db = db
         self._lock = threading.Lock()
-        # generations written before the terms table existed count terms through fts5vocab
-        has_terms = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'terms'").fetchone()
-        self._terms = "terms" if has_terms else "(SELECT term, doc AS docs FROM items_vocab)"
         self._count: int | None = None
 
     @classmethod
@@ -348,9 +370,10 @@ class Generation:
                     f"{file} does not match {path / MANIFEST}; run `python -m assistant build`"
                 )
         vectors = faiss.read_index(str(path / VECTORS))
+        term_vectors = faiss.read_index(str(path / TERM_VECTORS))
         db = sqlite3.connect(f"file:{path / DATABASE}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         db.row_factory = sqlite3.Row
-        return cls(path, manifest, vectors, db)
+        return cls(path, manifest, vectors, db, term_vectors)
 
     def close(self) -> None:
         with self._lock:
@@ -389,7 +412,7 @@ class Generation:
         if not terms:
             return {}
         marks = ",".join("?" * len(terms))
-        rows = self.query(f"SELECT term, docs FROM {self._terms} WHERE term IN ({marks})", terms)
+        rows = self.query(f"SELECT term, docs FROM terms WHERE term IN ({marks})", terms)
         return {row["term"]: row["docs"] for row in rows}
 
     def common_terms(self, terms: Iterable[str]) -> frozenset[str]:
@@ -399,21 +422,32 @@ class Generation:
         frequencies = self.document_frequencies(t for t in terms if t.isalnum())
         return frozenset(t for t, n in frequencies.items() if n >= half)
 
-    def has_prefix(self, prefix: str) -> bool:
-        """Whether any indexed term starts with `prefix` (lower case)."""
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        return bool(
-            self.query(f"SELECT 1 FROM {self._terms} WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper))
-        )
+    def terms(self) -> list[Term]:
+        """The index's whole vocabulary."""
+        rows = self.query("SELECT term, docs, vector FROM terms")
+        return [Term(row["term"], row["docs"], row["vector"]) for row in rows]
+
+    def term_vectors_of(self, ids: list[int]) -> np.ndarray:
+        """Stored vectors of terms by their vector ids (to reuse them in the next generation)."""
+        if not ids:
+            return np.zeros((0, self.term_vectors.d), dtype=np.float32)
+        return np.vstack([self.term_vectors.reconstruct(int(i)) for i in ids]).astype(np.float32)
+
+    def nearest_terms(self, vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """For each vector, the k terms nearest in meaning: (vector id, cosine), best first."""
+        k = min(k, int(self.term_vectors.ntotal))
+        if k <= 0 or not len(vectors):
+            return [[] for _ in range(len(vectors))]
+        scores, ids = self.term_vectors.search(np.ascontiguousarray(vectors, dtype=np.float32), k)
+        return [
+            [(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
+            for row_ids, row_scores in zip(ids, scores, strict=True)
+        ]
 
     def item_count(self) -> int:
         if self._count is None:  # the generation never changes
             self._count = int(self.query("SELECT count(*) AS n FROM items")[0]["n"])
         return self._count
-
-    def page_text(self, doc: str, number: int) -> str | None:
-        rows = self.query("SELECT text FROM pages WHERE doc = ? AND number = ?", (doc, number))
-        return rows[0]["text"] if rows else None
 
     def vectors_of(self, ids: list[int]) -> np.ndarray:
         """Stored vectors for item ids (to reuse them in the next generation)."""

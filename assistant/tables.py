@@ -11,6 +11,7 @@ and marked as inherited.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .actions import ActionRow, _row, row_id  # noqa: F401  (row_id re-exported for callers)
@@ -182,4 +183,4 @@ def _to_row(doc: str, number: int, record: dict, vocab) -> ActionRow:
         items = re.split(_LIST_PATTERN, record.get(name) or "")
         cells[name] = "; ".join(i.strip() for i in items if i.strip())
     cells["inherited"] = "; ".join(record["inherited"])
-    return _row(doc, number, record["page"], cells)
+    return replace(_row(doc, number, record["page"], cells), source="pdf")

@@ -53,7 +53,7 @@ def test_faiss_search_matches_brute_force(seeded_corpus, index_dir, fake_embedde
 
 
 def test_keyword_search_matches_codes_exactly(seeded_corpus, index_dir, fake_embedder):
-    from assistant.search import keyword_query
+    from assistant.answer.search import keyword_query
 
     build(seeded_corpus, index_dir, fake_embedder)
     live = _live(index_dir)
@@ -68,7 +68,8 @@ def test_words_in_half_the_items_are_left_out_of_keyword_search(
     import shutil
     import sqlite3
 
-    from assistant.search import content_terms, keyword_query, search
+    from assistant.answer.search import keyword_query, search
+    from assistant.words import content_terms
 
     build(seeded_corpus, index_dir, fake_embedder)
     live = _live(index_dir)

@@ -3,8 +3,7 @@
 import pytest
 
 from assistant import uploads
-from assistant.answer import Answer, Citation
-from assistant.conversation import to_markdown
+from assistant.answer import Answer, Citation, to_markdown
 from tests.pdfs import text_pdf
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from assistant.conversation import to_markdown
+from assistant.answer import to_markdown
 from assistant.errors import AssistantError
 from ui.common import DOCUMENTS_PAGE, escape, get_assistant, highlighted, lines
 

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
-from .embedding import Embedder
-from .store import Generation, Item
+from ..embedding import Embedder
+from ..store import Generation, Item
+from ..words import content_terms
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion: damps the top ranks' dominance
 CANDIDATES = 50  # per retriever, before fusion
-
-_TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")  # letters and digits, any script
-STOPWORDS = frozenset(
-    """a about all an and any are as at be been by can could did do does for from had has
-    have how i if in into is it its me my of on or our say said should so than that the
-    their them then there these they this those to was we were what when where which who
-    whom why will with would you your""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -32,30 +23,15 @@ class Hit:
     keyword: float | None  # BM25 (higher is better), when the keyword retriever found it
 
 
-def fold(token: str) -> str:
-    """Lower case without accents, as the keyword index stores terms ("attachés" -> "attaches")."""
-    decomposed = unicodedata.normalize("NFKD", token.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@functools.lru_cache(maxsize=8192)  # the same sentences are scored again and again
-def content_terms(text: str) -> tuple[str, ...]:
-    """Folded search terms of a text, stopwords left out; codes keep their hyphen."""
-    terms = []
-    for token in _TOKEN.findall(text):
-        lowered = fold(token)
-        if lowered in STOPWORDS or (len(lowered) < 2 and not lowered.isdigit()):
-            continue
-        terms.append(lowered)
-    return tuple(dict.fromkeys(terms))
-
-
-def keyword_query(text: str, leave_out: frozenset[str] = frozenset()) -> str:
-    """An FTS5 query matching any content word but those left out; codes like GCAP-19 or SO3
-    match exactly."""
+def keyword_query(words: str | list[str], leave_out: frozenset[str] = frozenset()) -> str:
+    """An FTS5 query matching any of the words (a text's content words, or a list of index
+    terms) but those left out; codes like GCAP-19 or SO3 match exactly."""
+    terms = content_terms(words) if isinstance(words, str) else words
     # FTS5 splits "gcap-19" into gcap + 19: a phrase keeps them together and in order
     return " OR ".join(
-        '"' + " ".join(re.split(r"[-/]", term)) + '"' for term in content_terms(text) if term not in leave_out
+        '"' + " ".join(re.split(r"[-/]", term)) + '"'
+        for term in dict.fromkeys(terms)
+        if term not in leave_out and term.replace('"', "") == term
     )
 
 
@@ -67,13 +43,13 @@ def search(
     kinds: tuple[str, ...] | None = None,
     docs: tuple[str, ...] | None = None,
     vector: np.ndarray | None = None,
-    keywords: str | None = None,
+    keywords: str | list[str] | None = None,
     lookup: dict[int, Item] | None = None,
 ) -> list[Hit]:
     """The k best items for a query, fused from both retrievers, optionally filtered.
 
-    `vector` (the query's embedding) and `keywords` (the text for keyword search) may be
-    given to reuse one embedding for several searches or to search other words than `query`;
+    `vector` (the query's embedding) and `keywords` (a text, or the index terms, for keyword
+    search) may be given to reuse one embedding for several searches or to search other words;
     `lookup` (every item by id, held in memory) saves reading the hits from SQLite.
     """
     depth = max(CANDIDATES, k * 4)
@@ -82,7 +58,7 @@ def search(
     dense = generation.dense(vector, depth)
     words = keywords if keywords is not None else query
     # words in half the items weigh nothing in BM25 but make FTS5 score most of the index
-    common = generation.common_terms(content_terms(words))
+    common = generation.common_terms(content_terms(words) if isinstance(words, str) else words)
     keyword = generation.keyword(keyword_query(words, common), depth)
     wanted = None
     if kinds is not None or docs is not None:

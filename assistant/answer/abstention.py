@@ -1,0 +1,59 @@
+"""Whether the documents answer: one calibrated decision on the evidence an answer would rest
+on, never a word list.
+
+The evidence: how close in meaning the best cited item is to the question, how much of the
+question's topic it covers (in any spelling, or through a word near in meaning), how much of
+the topic the index never uses at all, how rare the rarest topic word left uncovered is, whether the question names something (a name, code,
+number or year) that the documents never mention, and whether a "how many" question finds no
+figure (a "when" question no date). A logistic regression turns these into the probability that the documents answer; it
+is fitted on the dev split (`assistant tune`) and its weights live in data/abstention.json.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS = Path(__file__).resolve().parent / "data" / "abstention.json"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    dense: float  # cosine of the best cited item to the question
+    coverage: float  # weighted share of the topic words the cited item uses (0-1)
+    unknown: float  # weighted share of the topic words the index never uses (0-1)
+    uncovered: float  # the rarest topic word the cited item does not use (0-1, by weight)
+    missing_names: float  # names, codes, numbers or years the documents never mention (count)
+    kind_missing: float  # 1 when "how many" finds no figure, or "when" no date, in what it cites
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def vector(self) -> np.ndarray:
+        return np.asarray(astuple(self), dtype=np.float64)
+
+
+class Calibration:
+    """P(the documents answer | evidence), and the threshold below which an answer abstains."""
+
+    def __init__(self, path: Path = WEIGHTS):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["features"] != Evidence.names():
+            raise ValueError(f"{path} was fitted on {data['features']}; run `assistant tune`")
+        self.coef = np.asarray(data["coef"], dtype=np.float64)
+        self.intercept = float(data["intercept"])
+        self.threshold = float(data["threshold"])
+
+    def probability(self, evidence: Evidence) -> float:
+        z = float(self.coef @ evidence.vector() + self.intercept)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def answers(self, evidence: Evidence) -> tuple[bool, float]:
+        """Whether to answer, and the probability that the documents answer."""
+        p = self.probability(evidence)
+        return p >= self.threshold, p

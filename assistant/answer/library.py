@@ -1,0 +1,132 @@
+"""What the answer routes read from one index generation, loaded once: documents, action rows,
+status items and passages held in memory, the vocabulary, and hybrid search over them."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..actions import ActionRow
+from ..embedding import Embedder
+from ..status import StatusItem
+from ..store import Generation, Item
+from .lexicon import Lexicon
+from .rendering import Citation
+from .router import example_words
+from .search import Hit, search
+
+_LEGEND = re.compile(r"\b((?:SO\s?\d)|ORG)\.\s+([A-Z][A-Za-z ,&-]{2,60}?)(?=\s+(?:SO\s?\d|ORG)\.|\s*$)")
+
+
+class Library:
+    """One generation's documents, rows, status items and passages, and search over them."""
+
+    def __init__(self, generation: Generation, embedder: Embedder):
+        self.generation = generation
+        self.embedder = embedder
+        self.documents = generation.documents()
+        self.titles = {d.doc: d.title for d in self.documents}
+        self.acronyms = generation.acronyms()
+        items = generation.items_of()
+        self.items_by_id = {i.id: i for i in items}
+        self.rows = {i.id: ActionRow.from_dict(i.data) for i in items if i.kind == "action"}
+        self.row_items = {i.id: i for i in items if i.kind == "action"}
+        self.statuses = [StatusItem(**i.data) for i in items if i.kind == "status"]
+        self.passages = {i.id: i for i in items if i.kind == "passage"}
+        self.bodies = {b for r in self.rows.values() for b in r.body_in_charge if is_name(b)}
+        self.teams = {t for r in self.rows.values() for t in r.responsible_team if is_name(t)}
+        self.lexicon = Lexicon(generation.terms(), generation.item_count(), example_words())
+        self.categories = self._categories()
+
+    def _categories(self) -> list[tuple[str, str, str]]:
+        """Sections ("SP4. Research") and strategic objectives ("SO2. Revenue collection", from
+        the legend the plan prints) by title, for questions that name them by their words."""
+        found: dict[tuple[str, str], str] = {}
+        for row in self.rows.values():
+            if match := re.match(r"(SP\d+)\.\s*(.+)", row.section):
+                found.setdefault(("section", match.group(1)), match.group(2))
+        for passage in self.passages.values():
+            for match in _LEGEND.finditer(passage.text):
+                found.setdefault(("so", match.group(1).replace(" ", "")), match.group(2).strip())
+        return [(name, value, title) for (name, value), title in sorted(found.items())]
+
+    def search(
+        self,
+        text: str,
+        vector: np.ndarray,
+        keywords: list[str] | str,
+        k: int,
+        kinds: tuple[str, ...],
+        docs: tuple[str, ...] | None = None,
+    ) -> list[Hit]:
+        """Hybrid search of this generation, hits read from the items held in memory."""
+        return search(
+            self.generation,
+            self.embedder,
+            text,
+            k=k,
+            kinds=kinds,
+            docs=docs,
+            vector=vector,
+            keywords=keywords,
+            lookup=self.items_by_id,
+        )
+
+    def row_id(self, row_key: str) -> int | None:
+        """The item id of the row with ActionRow.id `row_key` ("plan#14")."""
+        return next((i for i, r in self.rows.items() if r.id == row_key), None)
+
+    def status_for(self, row: ActionRow) -> StatusItem | None:
+        """The latest status item linked to a row."""
+        if not row.gcap:
+            return None
+        matching = [s for s in self.statuses if s.code == row.gcap]
+        return max(matching, key=lambda s: s.date) if matching else None
+
+    def passage_with(self, doc: str, paragraph: str) -> Item | None:
+        return next((p for p in self.passages.values() if p.doc == doc and p.paragraph == paragraph), None)
+
+    def passage_quoting(self, doc: str, sentence: str) -> Item | None:
+        probe = re.sub(r"\s+", " ", sentence).strip()[:80]
+        return next((p for p in self.passages.values() if p.doc == doc and probe and probe in p.text), None)
+
+    def passage_citation(self, item: Item, score: float, quote: str = "") -> Citation:
+        return Citation(
+            "passage",
+            item.doc,
+            self.titles.get(item.doc, item.doc),
+            item.page,
+            item.section,
+            item.text,
+            float(score),
+            item.paragraph,
+            item.id,
+            quote,
+        )
+
+    def row_citation(self, row_id: int, score: float) -> Citation:
+        item, row = self.row_items[row_id], self.rows[row_id]
+        return Citation(
+            "action",
+            item.doc,
+            self.titles.get(item.doc, item.doc),
+            item.page,
+            item.section,
+            row.action,
+            float(score),
+            item.paragraph,
+            item.id,
+            row.action,
+            row,
+        )
+
+    def citation(self, hit: Hit) -> Citation:
+        if hit.item.kind == "action":
+            return self.row_citation(hit.item.id, hit.dense)
+        return self.passage_citation(hit.item, hit.dense)
+
+
+def is_name(value: str) -> bool:
+    """Bodies and teams worth recognising in a question: not 'TBD', 'All', 'None' or prose."""
+    return value not in ("TBD", "All", "None") and len(value.split()) <= 3 and not value.islower()

@@ -1,0 +1,362 @@
+"""Reading a question: its words bridged to the index's, what it asks (the router), which
+filters it names (bodies, teams, priorities, objectives, sections by code or by title, dates,
+statuses, a GCAP item), whether it leans on the previous turn, and its language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..actions import ActionFilter, parse_timeframe
+from ..words import STOPWORDS, TOKEN, fold, key
+from .lexicon import Lexicon
+from .router import FIELDS, Router, example_words
+
+_GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
+# "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question)
+_PRIORITY = re.compile(r"\bpriority[- ]?([AB])(?![\w])|\b([AB])[- ]priority\b|\bpriority\s(\?)(?=\s+\w)", re.IGNORECASE)
+# the plan's priority scale, top to bottom: A, B, and "?" for not yet decided
+_PRIORITY_WORDS = (
+    (re.compile(r"\b(?:top|highest|high|first|most (?:important|urgent))\b", re.IGNORECASE), "A"),
+    (re.compile(r"\b(?:lowest|low|second|less (?:important|urgent))\b", re.IGNORECASE), "B"),
+    (
+        re.compile(
+            r"\bno priority\b|\bundecided\b|\bnot (?:yet )?(?:decided|set|assigned|given)\b|"
+            r"\bquestion mark\b|\bunprioriti[sz]ed\b|\bwithout (?:a )?priority\b",
+            re.IGNORECASE,
+        ),
+        "?",
+    ),
+)
+_SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")
+_SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
+_PERIOD = (
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"spring|summer|autumn|fall|winter)\s+)?(?:20\d\d)"
+)
+_HALF = re.compile(r"\b(first|second|1st|2nd) half of (20\d\d)\b", re.IGNORECASE)
+_BEFORE = re.compile(rf"\b(?:before|by|until|no later than)\s+(?:the end of\s+)?({_PERIOD})\b", re.IGNORECASE)
+_AFTER = re.compile(rf"\b(?:after|from|since|beyond)\s+({_PERIOD})\b", re.IGNORECASE)
+_DURING = re.compile(rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within)\s+({_PERIOD})\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:and|also|what about|how about|same for)\b|\b(?:it|its|that|this|they|them|those|these|"
+    r"the same|that one|this one|else)\b",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset("it its that this they them those these one same else".split())
+_STATUS_WORDS = (
+    (re.compile(r"\bin progress\b|\bpending\b|\bongoing\b|\bunderway\b|\bstill open\b", re.IGNORECASE), "in progress"),
+    (re.compile(r"\bdelivered\b|\bcompleted?\b|\bfinished\b|\bdone\b|\baccomplished\b", re.IGNORECASE), "delivered"),
+)
+_ACRONYM = re.compile(r"\b([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\b")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One content word of a question and how it reaches the index."""
+
+    text: str  # folded, as asked
+    how: str  # "index", "form", "corrected", "neighbour", "frame" or "unknown"
+    weight: float  # how much it says what the question is about (0 for frame words)
+    matches: tuple[tuple[str, float], ...] = ()  # index words it stands for, with similarity
+    name: bool = False  # written as a name, code or number ("Bali", "COP31", "2026")
+    corrected: str = ""
+    common: bool = False  # in half the items or more, in its forms: ranks nothing in keyword search
+
+    @property
+    def keys(self) -> dict[str, float]:
+        """Spelling keys that count as this word in a text, with how much each counts."""
+        found: dict[str, float] = {}
+        for term, similarity in self.matches:
+            found[key(term)] = max(found.get(key(term), 0.0), similarity)
+        return found
+
+
+@dataclass
+class Reading:
+    question: str
+    text: str  # the question with misspellings corrected: what is embedded and searched
+    words: list[Word]
+    routes: dict[str, float]
+    gcap: str | None = None
+    acronym: str | None = None  # an acronym the question asks to spell out
+    where: ActionFilter = field(default_factory=ActionFilter)
+    follow_up: bool = False
+    vector: np.ndarray | None = None
+    expansions: tuple[str, ...] = ()  # index words of the long forms of the question's acronyms
+    _ceiling: float = 1.0  # the weight of a word the index never uses
+
+    @property
+    def route(self) -> str:
+        return max(self.routes, key=self.routes.get)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Row fields the question asks for, likeliest first (those the router gives weight)."""
+        ranked = sorted(FIELDS, key=lambda f: -self.routes.get(f, 0.0))
+        return tuple(f for f in ranked if self.routes.get(f, 0.0) >= 0.15) or ranked[:1]
+
+    @property
+    def field_share(self) -> float:
+        """How much the router leans to a row's field over a passage or a list."""
+        return sum(self.routes.get(f, 0.0) for f in FIELDS)
+
+    @property
+    def topic(self) -> list[Word]:
+        """The words that say what the question is about."""
+        return [w for w in self.words if w.weight > 0]
+
+    def weights(self) -> dict[str, float]:
+        """Spelling key -> weight for scoring a text against the question's topic; a word
+        reached only through a neighbour counts with the neighbour's similarity."""
+        out: dict[str, float] = {}
+        for word in self.topic:
+            for k, similarity in word.keys.items():
+                out[k] = max(out.get(k, 0.0), word.weight * similarity)
+        return out
+
+    def coverage(self, keys: frozenset[str]) -> float:
+        """Weighted share of the topic words a text uses (in any form, or a stand-in)."""
+        total = sum(w.weight for w in self.topic)
+        if not total:
+            return 0.0
+        got = 0.0
+        for word in self.topic:
+            got += word.weight * max((s for k, s in word.keys.items() if k in keys), default=0.0)
+        return got / total
+
+    def rarest_uncovered(self, keys: frozenset[str]) -> float:
+        """The weight of the rarest topic word a text does not use, over the largest weight a
+        word can have (0: every word used; 1: a word the index never uses is missing)."""
+        if not self.topic:
+            return 0.0
+        ceiling = max(w.weight for w in self.topic) or 1.0
+        left = [w.weight for w in self.topic if max((s for k, s in w.keys.items() if k in keys), default=0.0) < 0.5]
+        return max(left, default=0.0) / max(ceiling, self._ceiling)
+
+    def unknown_share(self) -> float:
+        """Weighted share of the topic the index does not use: a word reached only through a
+        word near in meaning counts as known as far as it is near."""
+        total = sum(w.weight for w in self.topic)
+        known = sum(w.weight * max((s for _, s in w.matches), default=0.0) for w in self.topic)
+        return 1 - known / total if total else 0.0
+
+    def missing_names(self) -> list[str]:
+        """Names, codes and numbers in the question that the documents never mention."""
+        return [w.text for w in self.words if w.name and not w.matches]
+
+    def keyword_terms(self) -> list[str]:
+        """The index words to search for: each topic word's forms and stand-ins."""
+        terms = []
+        for word in self.topic:
+            if not word.common:  # "green" is left out, and so are "greening" and "greener"
+                terms += [t for t, _ in word.matches]
+        return list(dict.fromkeys([*terms, *self.expansions]))
+
+
+class Reader:
+    """Reads questions against one index generation's vocabulary and action table."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        router: Router,
+        bodies: set[str],
+        teams: set[str],
+        categories,
+        acronyms: dict[str, str] | None = None,
+    ):
+        self.lexicon = lexicon
+        # an acronym the documents spell out counts as the words of its long form too
+        self.long_forms = {fold(short): long for short, long in (acronyms or {}).items()}
+        self.router = router
+        self.bodies = bodies
+        self.teams = teams
+        self.categories = categories  # (ActionFilter field, value, title) for sections and SOs
+        self.frame_words = example_words()
+        self.frame = {key(w) for w in self.frame_words}
+
+    def words(self, question: str) -> tuple[list[Word], str, list[str]]:
+        """The question's content words, its corrected text, and the words that need a
+        neighbour in meaning (unknown to the index, not names)."""
+        words: list[Word] = []
+        text = question
+        need: list[str] = []
+        first = True
+        for match in TOKEN.finditer(question):
+            token = match.group(0)
+            folded = fold(token)
+            opening, first = first, False
+            if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
+                continue
+            name = _looks_like_name(token, opening)
+            parts = [p for p in re.split(r"[-/]", folded) if p]
+            if len(parts) == 1 and not self.lexicon.knows(folded):
+                parts = self.lexicon.split_compound(folded) or parts
+            if len(parts) > 1 and all(self.lexicon.knows(p) for p in parts) and not self.lexicon.knows(folded):
+                for part in parts:  # "self-assessment" where the index has self, assessment
+                    words.append(self._word(part, False))
+                continue
+            word = self._word(folded, name)
+            if word.corrected:
+                text = text.replace(token, word.corrected, 1)
+            if word.how == "unknown" and not name:
+                need.append(folded)
+            words.append(word)
+        return words, text, need
+
+    def _word(self, folded: str, name: bool) -> Word:
+        lexicon = self.lexicon
+        if key(folded) in self.frame and (not name or folded in self.frame_words):
+            return Word(folded, "frame", 0.0, tuple((f, 1.0) for f in lexicon.forms(folded)))
+        if lexicon.knows(folded):
+            how = "index" if folded in lexicon.docs else "form"
+            forms = tuple((f, 1.0) for f in lexicon.forms(folded))
+            long_form = self.long_forms.get(folded) or self.long_forms.get(folded.removesuffix("s"))
+            if long_form:
+                forms += tuple((f, 1.0) for t in TOKEN.findall(long_form) for f in lexicon.forms(fold(t)))
+            return Word(folded, how, lexicon.weight(folded), forms, name, common=lexicon.common(folded))
+        if not name and (fixed := lexicon.correct(folded)):
+            if key(fixed) in self.frame:
+                return Word(fixed, "frame", 0.0, (), corrected=fixed)
+            forms = tuple((f, 1.0) for f in lexicon.forms(fixed))
+            return Word(fixed, "corrected", lexicon.weight(fixed), forms, corrected=fixed, common=lexicon.common(fixed))
+        return Word(folded, "unknown", lexicon.weight(folded), (), name)
+
+    def with_neighbours(self, words: list[Word], neighbours: dict[str, list[tuple[str, float]]]) -> list[Word]:
+        """Unknown words reached through the index words nearest in meaning."""
+        out = []
+        for word in words:
+            near = neighbours.get(word.text)
+            if word.how == "unknown" and near:
+                word = Word(word.text, "neighbour", word.weight, tuple(near), word.name)
+            out.append(word)
+        return out
+
+    def read(
+        self, question: str, words: list[Word], text: str, vector: np.ndarray | None, expanded: str = ""
+    ) -> Reading:
+        routes = self.router.probabilities(text, vector)
+        extra = expanded[len(text) :]  # "(Standard Operating Procedures)" added for "SOPs"
+        expansions = tuple(
+            form
+            for w in TOKEN.findall(extra)
+            if fold(w) not in STOPWORDS and not self.lexicon.common(fold(w))
+            for form in self.lexicon.forms(fold(w))
+        )
+        reading = Reading(question, expanded or text, words, routes, vector=vector, expansions=expansions)
+        reading._ceiling = self.lexicon.weight("\x00")  # a word no item uses
+        if gcap := _GCAP.search(text):
+            reading.gcap = f"GCAP-{int(gcap.group(1))}"
+        reading.acronym = _asked_acronym(question)
+        reading.where = self.filters(text, reading)
+        reading.follow_up = bool(_FOLLOW_UP.search(question))
+        return reading
+
+    def filters(self, text: str, reading: Reading) -> ActionFilter:
+        """The action-table filters a question names."""
+        body = team = None
+        asks_team = bool(re.search(r"\bteams?\b|\bunits?\b", text, re.IGNORECASE))
+        for name in sorted(self.bodies | self.teams, key=len, reverse=True):
+            # "Facilitation" inside "Procedures and Facilitation Sub-directorate" is not the team
+            if not re.search(
+                rf"(?<![\w-]){re.escape(name)}(?![\w-])(?!\s+(?:Sub-|Directorate|Programme))",
+                text,
+                0 if name.isupper() else re.IGNORECASE,
+            ):
+                continue
+            if name in self.teams and (name not in self.bodies or asks_team):
+                team = team or name
+            else:
+                body = body or name
+        priority = None
+        if match := _PRIORITY.search(text):
+            priority = next(g for g in match.groups() if g).upper()
+        elif re.search(r"\bpriorit", text, re.IGNORECASE):
+            priority = next((value for pattern, value in _PRIORITY_WORDS if pattern.search(text)), None)
+        so = _SO.search(text)
+        section = _SECTION.search(text)
+        where = ActionFilter(
+            body=body,
+            team=team,
+            priority=priority,
+            so=so.group(1).replace(" ", "") if so else None,
+            section=f"SP{section.group(1)}" if section else None,
+            status=status_word(text),
+            **_dates(text),
+        )
+        if where.so is None and where.section is None and reading.route == "list":
+            where = self._category(reading, where)
+        return where
+
+    def _category(self, reading: Reading, where: ActionFilter) -> ActionFilter:
+        """A section or strategic objective named by its title ("the research part",
+        "actions that support revenue collection"), when most of the topic is that title."""
+        topic = [w for w in reading.topic if w.matches and w.how != "neighbour"]
+        total = sum(w.weight for w in topic)
+        if not total:
+            return where
+        best, best_share = None, 0.0
+        for name, value, title in self.categories:
+            title_keys = {key(t) for t in re.findall(r"[a-z]+", title.lower())}
+            share = sum(w.weight for w in topic if set(w.keys) & title_keys) / total
+            if share > best_share:
+                best, best_share = (name, value), share
+        if best is None or best_share < 0.5:
+            return where
+        return ActionFilter(**{**where.__dict__, best[0]: best[1]})
+
+
+def status_word(text: str) -> str | None:
+    """"in progress" or "delivered" when a text names one of them."""
+    return next((value for pattern, value in _STATUS_WORDS if pattern.search(text)), None)
+
+
+def _looks_like_name(token: str, opening: bool) -> bool:
+    """A name, code or number: capitals inside or (not opening the question) at the start, or
+    digits ("Bali", "COP31", "2026", "SECO")."""
+    if any(c.isdigit() for c in token):
+        return True
+    if any(c.isupper() for c in token[1:]):
+        return True
+    return token[:1].isupper() and not opening
+
+
+def _asked_acronym(question: str) -> str | None:
+    """The acronym a question asks to spell out: the one next to "stand for", "short for",
+    "mean" or "=", else the first ("What does EC stand for?", "what's CCF short for, the...")."""
+    found = [m for m in _ACRONYM.finditer(question) if len(m.group(1)) >= 2]
+    if not found:
+        return None
+    cue = re.search(r"\bstand|\bshort for\b|\bmean|=|\babbreviat|\bacronym|\bfull (?:name|form)", question, re.I)
+    if cue:
+        found.sort(key=lambda m: min(abs(m.start() - cue.start()), abs(m.end() - cue.start())))
+    return found[0].group(1).removesuffix("s") if found[0].group(1)[-1] == "s" else found[0].group(1)
+
+
+def _dates(text: str) -> dict[str, str | None]:
+    """due_after / due_before (ISO) from "due before 2024", "in June 2024", "first half of 2023"."""
+    if match := _HALF.search(text):
+        year, first = int(match.group(2)), match.group(1).lower() in ("first", "1st")
+        return {"due_after": f"{year}-{1 if first else 7:02d}-01", "due_before": f"{year + (not first)}-{7 if first else 1:02d}-01"}
+    after = before = None
+    if match := _BEFORE.search(text):
+        start, _ = parse_timeframe(match.group(1))
+        before = start
+    if match := _AFTER.search(text):
+        _, end = parse_timeframe(match.group(1))
+        after = end
+    if before is None and after is None and (match := _DURING.search(text)):
+        start, end = parse_timeframe(match.group(1))
+        after, before = start, _next_day(end)
+    return {"due_after": after, "due_before": before}
+
+
+def _next_day(iso: str | None) -> str | None:
+    if iso is None:
+        return None
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()

@@ -1,0 +1,336 @@
+"""The kinds of answer: a row's fields, a list of rows, the status items, one GCAP item, what an
+acronym stands for, quoted passages, and "not in these documents". Each is built from the
+documents alone, every sentence followed by its citation marker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from ..actions import ActionFilter, matches
+from ..status import StatusItem
+from ..store import Item
+from ..text import split_sentences
+from ..words import keys_of
+from .abstention import Evidence
+from .library import Library
+from .reading import Reading
+from .rendering import Answer, Citation, clean_quote, fields_text
+from .search import Hit
+
+MAX_SENTENCES = 3
+MAX_LIST = 60
+LIST_FIELDS = ("owner", "when", "priority")
+KIND_BONUS = 0.3  # what a sentence holding the kind of thing asked (a date, a figure) gains
+KEYWORD_SHARE = 0.25  # how much the keyword score adds to a hit's relevance, at most
+TOPIC_MIN = 0.5  # share of a list question's topic (by weight) a row must use to be listed
+
+
+def row_answer(lib: Library, question: str, row_ids: list[int], fields: tuple[str, ...], score: float) -> Answer:
+    """The fields of rows, those asked first, each row quoted by its action and cited."""
+    citations: list[Citation] = []
+    sentences = []
+    for row_id in row_ids:
+        row = lib.rows[row_id]
+        citations.append(lib.row_citation(row_id, score))
+        sentences.append(f"{_capital(fields_text(row, fields))}: “{row.action}” [{len(citations)}].")
+        status = lib.status_for(row)
+        if status is not None and (citation := _status_citation(lib, status, score)) is not None:
+            citations.append(citation)
+            sentences.append(
+                f"The update lists {status.code} ({status.status or 'no status given'}) as its "
+                f"likely match: “{clean_quote(citation.quote)}” [{len(citations)}]."
+            )
+    return Answer(question, " ".join(sentences), citations, False, "field", {"rows": row_ids, "fields": fields})
+
+
+def list_rows(lib: Library, where: ActionFilter, topic: Reading | None = None) -> list[int]:
+    """Rows passing the filters (and using every topic word, in some form), in table order."""
+    ids = [i for i, row in sorted(lib.rows.items(), key=lambda kv: (kv[1].doc, kv[1].row)) if matches(row, where)]
+    if topic is not None:
+        ids = [i for i in ids if _covers_topic(topic, lib.row_items[i])]
+    return ids
+
+
+def list_answer(lib: Library, question: str, ids: list[int], described: str, fields: tuple[str, ...]) -> Answer:
+    """Every matching row, not the top k, with the fields asked (then owner, date, priority)."""
+    shown = tuple(dict.fromkeys([*[f for f in fields if f != "owner" or len(fields) == 1], *LIST_FIELDS]))
+    if not ids:
+        return Answer(question, f"No action in the plan's table matches {described}.", [], True, "list")
+    citations = [lib.row_citation(i, 1.0) for i in ids[:MAX_LIST]]
+    lines = [f"{len(ids)} action(s) match {described}:"]
+    for n, row_id in enumerate(ids[:MAX_LIST], 1):
+        row = lib.rows[row_id]
+        lines.append(f"- “{row.action}” ({fields_text(row, shown)}) [{n}]")
+    if len(ids) > MAX_LIST:
+        lines.append(f"(the first {MAX_LIST} are shown; the Actions page lists them all)")
+    return Answer(question, "\n".join(lines), citations, False, "list", {"rows": ids, "fields": shown})
+
+
+def status_list_answer(lib: Library, question: str, status: str) -> Answer | None:
+    """Which items the updates call delivered (or in progress), with the sentences that say so."""
+    latest: dict[str, StatusItem] = {}
+    for item in sorted(lib.statuses, key=lambda s: s.date):
+        latest[item.code] = item
+    items = sorted((s for s in latest.values() if s.status == status), key=lambda s: s.number)
+    if not items:
+        return None
+    citations: list[Citation] = []
+    lines = [f"The updates list {len(items)} item(s) as {status}: " + ", ".join(s.code for s in items) + "."]
+    for sentence in dict.fromkeys(s.evidence for s in items if s.evidence):
+        doc = next(s.doc for s in items if s.evidence == sentence)
+        passage = lib.passage_quoting(doc, sentence)
+        if passage is not None:
+            citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
+            codes = ", ".join(s.code for s in items if s.evidence == sentence)
+            lines.append(f"{codes}: “{clean_quote(sentence)}” [{len(citations)}]")
+    return Answer(question, "\n".join(lines), citations, False, "status-list", {})
+
+
+def gcap_answer(lib: Library, question: str, code: str) -> Answer | None:
+    """One status item: its text, who is responsible, its status, and its likely plan row."""
+    items = [s for s in lib.statuses if s.code == code]
+    if not items:
+        return None
+    item = max(items, key=lambda s: s.date)
+    citations: list[Citation] = []
+    sentences = []
+    listed = lib.passage_with(item.doc, paragraph=item.code)
+    if listed is not None:
+        citations.append(lib.passage_citation(listed, 1.0, quote=listed.text))
+        responsible = f" Responsible: {item.responsible}." if item.responsible else ""
+        sentences.append(f"{item.code}: “{item.text}”.{responsible} [1]")
+    for sentence, label in (
+        (item.evidence, f"Status: {item.status or 'not stated'} — "),
+        (item.consolidation_evidence if item.consolidated_into else "", ""),
+    ):
+        passage = lib.passage_quoting(item.doc, sentence) if sentence else None
+        if passage is not None:
+            citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
+            sentences.append(f"{label}“{clean_quote(sentence)}” [{len(citations)}]")
+    absorbed = [s for s in lib.statuses if s.consolidated_into == code and s.consolidation_evidence]
+    if absorbed:
+        sentence = absorbed[0].consolidation_evidence
+        passage = lib.passage_quoting(absorbed[0].doc, sentence)
+        if passage is not None and all(c.item_id != passage.id or c.quote != sentence for c in citations):
+            citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
+            sentences.append(f"“{clean_quote(sentence)}” [{len(citations)}]")
+    row_ids = []
+    if item.link and (row_id := lib.row_id(item.link)) is not None:
+        row_ids.append(row_id)
+        citations.append(lib.row_citation(row_id, item.link_score or 0.0))
+        row = lib.rows[row_id]
+        sentences.append(
+            f"Likely plan row (word overlap {item.link_score:.2f}): “{row.action}” — "
+            f"{fields_text(row, LIST_FIELDS)} [{len(citations)}]."
+        )
+    subject = {"gcap": code, "rows": row_ids, "fields": ("owner", "when")}
+    return Answer(question, "\n".join(sentences), citations, False, "gcap", subject)
+
+
+def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -> Answer:
+    """What an acronym stands for, where the documents spell it out; where they only use it,
+    they do not say, and the answer says so."""
+    long_form = lib.acronyms.get(acronym)
+    defining = None
+    if long_form:
+        pattern = re.compile(rf"{re.escape(long_form)}\s*\(\s*{re.escape(acronym)}s?\s*\)", re.IGNORECASE)
+        defining = next((p for p in lib.passages.values() if pattern.search(p.text)), None)
+        defining = defining or next((p for p in lib.passages.values() if long_form in p.text), None)
+    if long_form is None or defining is None:
+        return abstain(question, hits, f"The documents use {acronym} but never spell it out.")
+    sentence = next((s for s in split_sentences(defining.text) if long_form in s), defining.text)
+    citation = lib.passage_citation(defining, 1.0, quote=sentence)
+    return Answer(
+        question,
+        f"{acronym} stands for {long_form}: “{clean_quote(sentence)}” [1]",
+        [citation],
+        False,
+        "acronym",
+        {"passages": [defining.id]},
+    )
+
+
+def best_row_and_passage(lib: Library, reading: Reading, hits_rows: list[Hit], hits_passages: list[Hit]):
+    """Each kind's best hit and its relevance: meaning, plus the share of the topic it covers,
+    plus a little of its keyword score (relative to the best), which breaks ties of the first
+    two in favour of the exact words ("operation" over "operational")."""
+    top = max((h.keyword or 0.0 for h in [*hits_rows, *hits_passages]), default=0.0) or 1.0
+
+    def relevance(hit: Hit) -> float:
+        words = reading.coverage(keys_of(hit.item.search_text or hit.item.text))
+        return hit.dense + words + KEYWORD_SHARE * (hit.keyword or 0.0) / top
+
+    row = max(hits_rows, key=relevance, default=None)
+    passage = max(hits_passages, key=relevance, default=None)
+    return (row, relevance(row) if row else 0.0), (passage, relevance(passage) if passage else 0.0)
+
+
+def passage_answer(
+    lib: Library,
+    reading: Reading,
+    hits: list[Hit],
+    focus: Reading | None = None,
+    focus_vector: np.ndarray | None = None,
+) -> Answer:
+    """Quoted sentences of the best passages, the best first. `focus` (a follow-up's own
+    words) weighs the sentences when the search ran on more than the question."""
+    weigh = focus or reading
+    if focus_vector is not None:  # a follow-up: its own words decide among the hits
+        own = lib.generation.vectors_of([h.item.id for h in hits]) @ focus_vector
+        order = np.argsort(-(np.array([h.dense for h in hits]) + own), kind="stable")
+        hits = [hits[i] for i in order]
+    scored = []
+    wanted = wanted_kind(reading)
+    for rank, hit in enumerate(hits[: 5 if wanted else 3]):
+        if hit.item.kind == "action":
+            scored.append((hit.dense + 0.5 - 0.1 * rank, rank, 0, hit, None))
+            continue
+        for position, sentence in enumerate(split_sentences(hit.item.text)):
+            # the section heading counts half: "Short-term objective (...)" is what its text is
+            own = weigh.coverage(keys_of(sentence))
+            overlap = own + 0.5 * (weigh.coverage(keys_of(f"{hit.item.section} {sentence}")) - own)
+            # "when ...?" wants a sentence with a date in it, "how many ...?" one with a figure
+            kind = KIND_BONUS if wanted and _has_kind(sentence, wanted, reading.question) else 0.0
+            scored.append((overlap + kind + hit.dense - 0.15 * rank - 0.02 * position, rank, position, hit, sentence))
+    scored.sort(key=lambda t: -t[0])
+    best = scored[0][0]
+    chosen = [s for s in scored if s[0] >= best * 0.75][:MAX_SENTENCES]
+    # the passage of the best sentence first; within a passage, its sentences in reading order
+    best_of: dict[int, float] = {}
+    for score, _, _, hit, _ in chosen:
+        best_of[hit.item.id] = max(best_of.get(hit.item.id, score), score)
+    chosen.sort(key=lambda t: (-best_of[t[3].item.id], t[1], t[2]))
+    citations: list[Citation] = []
+    pieces: list[tuple[int, str]] = []  # (citation index, quoted text)
+    last_position: dict[int, int] = {}
+    for _, _, position, hit, sentence in chosen:
+        if hit.item.kind == "action":
+            row = lib.rows[hit.item.id]
+            citations.append(lib.row_citation(hit.item.id, hit.dense))
+            pieces.append((len(citations), f"“{row.action}” ({fields_text(row, ('owner', 'when'))})"))
+            continue
+        sentence = clean_quote(sentence)
+        index = next((i for i, c in enumerate(citations, 1) if c.item_id == hit.item.id), None)
+        if index is None:
+            citations.append(lib.passage_citation(hit.item, hit.dense, quote=sentence))
+            pieces.append((len(citations), sentence))
+        else:  # another sentence of a passage already cited: one quote, one marker
+            # "…" marks sentences left out between two quoted ones
+            gap = " " if position == last_position[hit.item.id] + 1 else " … "
+            citations[index - 1] = replace(citations[index - 1], quote=f"{citations[index - 1].quote}{gap}{sentence}")
+            pieces = [(i, f"{text}{gap}{sentence}" if i == index else text) for i, text in pieces]
+        last_position[hit.item.id] = position
+    text = " ".join(f"{quote} [{n}]" for n, quote in pieces)
+    subject = {"passages": [c.item_id for c in citations], "query": reading.text}
+    return Answer(reading.question, text, citations, False, "passage", subject)
+
+
+def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:
+    """What the calibrated decision weighs for an answer: its first citation against the question."""
+    first = answer.citations[0] if answer.citations else None
+    text = ""
+    dense = 0.0
+    if first is not None:
+        item = lib.items_by_id.get(first.item_id)
+        text = (item.search_text or item.text) if item is not None else first.text
+        dense = first.score
+    return Evidence(
+        dense=dense,
+        coverage=reading.coverage(keys_of(text)),
+        unknown=reading.unknown_share(),
+        uncovered=reading.rarest_uncovered(keys_of(text)),
+        missing_names=float(len(reading.missing_names())),
+        kind_missing=float(_kind_missing(reading, answer)),
+    )
+
+
+_DATE = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"spring|summer|autumn|winter|(?:19|20)\d\d|FY\s?\d\d|TBD|continuous)\b",
+    re.IGNORECASE,
+)
+
+
+def _figures(text: str) -> list[str]:
+    """Numbers that count something: not years, not the days of dates ("3 March 2025")."""
+    text = re.sub(rf"\b\d{{1,2}}\s+(?={_MONTHS})", " ", text, flags=re.IGNORECASE)
+    return [n for n in re.findall(r"\b\d+(?:[.,]\d+)?\b", text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
+
+
+_ASKS_DATE = re.compile(r"^\W*when\b|\bwhat (?:date|year|month)\b|\bwhich (?:date|year|month)\b|\bby when\b", re.I)
+_MONTHS = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+
+
+def wanted_kind(reading: Reading) -> str | None:
+    """The kind of thing a question asks for when it is a figure or a date."""
+    if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE):
+        return "figure"
+    if reading.routes.get("when", 0.0) >= 0.5 or _ASKS_DATE.search(reading.question):
+        return "date"
+    return None
+
+
+def _has_kind(text: str, kind: str, question: str) -> bool:
+    if kind == "figure":  # a figure the question does not already give
+        return bool(set(_figures(text)) - set(_figures(question)))
+    return bool(_DATE.search(text))
+
+
+def _kind_missing(reading: Reading, answer: Answer) -> bool:
+    """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
+    date for "when" in quoted passages (a row always has its timeframe, given or not)."""
+    wanted = wanted_kind(reading)
+    if wanted is None or answer.route == "field":
+        return False
+    lead = answer.citations[0] if answer.citations else None
+    return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)
+
+
+def abstain(question: str, hits: list[Hit], lead: str | None = None, lib: Library | None = None) -> Answer:
+    """ "Not in these documents", with the closest passages to look at."""
+    closest = hits[:3]
+    citations = [lib.citation(h) for h in closest] if lib is not None else []
+    text = lead or "This is not in these documents."
+    if citations:
+        text += " The closest passages are " + ", ".join(f"[{n}]" for n in range(1, len(citations) + 1)) + "."
+    return Answer(question, text, citations, True, "abstain", {})
+
+
+def describe(where: ActionFilter, topic: list[str] = ()) -> str:
+    """A filter in words: "body in charge EC, priority A"."""
+    parts = []
+    for name, label in (
+        ("body", "body in charge"),
+        ("team", "responsible team"),
+        ("priority", "priority"),
+        ("so", "strategic objective"),
+        ("section", "section"),
+        ("status", "status"),
+        ("due_after", "due from"),
+        ("due_before", "due before"),
+        ("text", "about"),
+    ):
+        value = getattr(where, name)
+        if value:
+            parts.append(f"{label} {value}")
+    if topic:
+        parts.append("about " + ", ".join(topic))
+    return ", ".join(parts) or "the question"
+
+
+def _covers_topic(reading: Reading, item: Item) -> bool:
+    """A row is about the topic when it uses most of it (by weight), in any form."""
+    return reading.coverage(keys_of(item.search_text or item.text)) >= TOPIC_MIN
+
+
+def _status_citation(lib: Library, status: StatusItem, score: float) -> Citation | None:
+    sentence = status.evidence or status.text
+    passage = lib.passage_quoting(status.doc, sentence) or lib.passage_with(status.doc, status.code)
+    return None if passage is None else lib.passage_citation(passage, score, quote=sentence)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

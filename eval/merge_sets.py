@@ -1,0 +1,48 @@
+"""Merge question sets into eval/questions.jsonl and split them into dev and test, once.
+
+Run once, when the sets were written (2026-11-23); kept to show how the split was made:
+stratified by (source, kind), seed 20261123, half of each stratum (rounded down) to test.
+Never re-run it to move a question between splits: tune on dev only, quote test.
+
+A third set (delegates-c: 35 unanswerable and 35 answerable questions, written later to give
+the abstention more to learn from) was appended whole to dev; the test split is unchanged.
+"""
+
+import json
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+SEED = 20261123
+HERE = Path(__file__).resolve().parent
+
+
+def main(sources: list[tuple[str, Path]]) -> None:
+    questions = []
+    for source, path in sources:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                data = json.loads(line)
+                data.setdefault("style", [])
+                data["source"] = source
+                questions.append(data)
+    strata = defaultdict(list)
+    for q in questions:
+        strata[(q["source"], q["kind"])].append(q)
+    rng = random.Random(SEED)
+    for key in sorted(strata):
+        group = strata[key]
+        rng.shuffle(group)
+        for i, q in enumerate(group):
+            q["split"] = "test" if i < len(group) // 2 else "dev"
+    out = HERE / "questions.jsonl"
+    with out.open("w", encoding="utf-8") as handle:
+        for q in questions:
+            handle.write(json.dumps(q, ensure_ascii=False) + "\n")
+    print(f"{len(questions)} questions written to {out}")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main([(args[i], Path(args[i + 1])) for i in range(0, len(args), 2)])
