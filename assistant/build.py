@@ -365,7 +365,8 @@ def _reuse(previous: Generation, old: DocumentRecord, info: DocumentInfo) -> _Pr
 def _vocabulary(
     items: list[Item], previous: Generation | None, embedder: Embedder, progress: Progress
 ) -> tuple[list[Term], np.ndarray]:
-    """Every term of the index with its document frequency; the most frequent words with a vector (reused from the previous generation where it has one)."""
+    """Every term of the index with its document frequency; the most frequent words with a
+    vector (reused from the previous generation where it has one)."""
     counts: dict[str, int] = {}
     for item in items:
         for term in index_terms(item.search_text or item.text):
@@ -385,11 +386,17 @@ def _vocabulary(
         vectors.update(zip(reused, previous.term_vectors_of([old[w] for w in reused]), strict=True))
     if fresh:
         vectors.update(
-            zip(fresh, embedder.encode(fresh, progress=lambda n: progress("terms", n, len(fresh))), strict=True)
+            zip(
+                fresh,
+                embedder.encode(fresh, progress=lambda n: progress("terms", n, len(fresh))),
+                strict=True,
+            )
         )
     ids = {w: i for i, w in enumerate(words)}
     terms = [Term(t, n, ids.get(t)) for t, n in sorted(counts.items())]
-    matrix = np.vstack([vectors[w] for w in words]) if words else np.zeros((0, embedder.dimension), np.float32)
+    matrix = (
+        np.vstack([vectors[w] for w in words]) if words else np.zeros((0, embedder.dimension), np.float32)
+    )
     return terms, matrix
 
 

@@ -8,10 +8,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from .answer.search import Hit
 from .config import get_settings
 from .engine import Assistant
 from .errors import AssistantError
-from .answer.search import Hit
 
 EXIT_FILES_FAILED = 1
 EXIT_ERROR = 2
@@ -179,7 +179,9 @@ def _explain(assistant: Assistant, question: str, answer) -> None:
     for w in reading.words:
         matches = ", ".join(f"{t}" + (f" ({s:.2f})" if s < 1 else "") for t, s in w.matches[:4])
         print(f"  {w.text:<16} {w.how:<10} weight {w.weight:4.2f}  {matches}", file=out)
-    routes = ", ".join(f"{r} {p:.2f}" for r, p in sorted(reading.routes.items(), key=lambda kv: -kv[1]) if p >= 0.05)
+    routes = ", ".join(
+        f"{r} {p:.2f}" for r, p in sorted(reading.routes.items(), key=lambda kv: -kv[1]) if p >= 0.05
+    )
     print(f"routes: {routes}", file=out)
     filters = {k: v for k, v in reading.where.__dict__.items() if v}
     if filters:
@@ -221,7 +223,9 @@ def _tune(assistant: Assistant, args) -> int:
     router = fit_router(assistant, dev)
     print(f"router: {router['examples']} examples, {len(router['vocabulary'])} frame words")
     abstention = fit_abstention(assistant, dev)
-    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(abstention["features"], abstention["coef"], strict=True))
+    weights = ", ".join(
+        f"{n} {w:+.2f}" for n, w in zip(abstention["features"], abstention["coef"], strict=True)
+    )
     print(f"abstention: {abstention['fitted_on']}; {weights}; threshold {abstention['threshold']:.3f}")
     return 0
 

@@ -10,11 +10,11 @@ from . import store
 from .acronyms import expand
 from .actions import ActionFilter, ActionRow, matches
 from .answer import Answer, Answerer
+from .answer.search import Hit, search
 from .build import BuildSummary, Progress, build
 from .config import Settings, get_settings
 from .embedding import BundledEmbedder, Embedder
 from .errors import AssistantError
-from .answer.search import Hit, search
 from .status import StatusItem
 from .store import DocumentRecord, Generation
 

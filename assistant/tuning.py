@@ -13,8 +13,8 @@ import numpy as np
 
 from .answer.abstention import WEIGHTS as ABSTENTION_WEIGHTS
 from .answer.abstention import Evidence
-from .answer.router import EXAMPLES, ROUTES, WEIGHTS as ROUTER_WEIGHTS
-from .answer.router import features_of, frame_keys, frame_text
+from .answer.router import EXAMPLES, ROUTES, features_of, frame_keys, frame_text
+from .answer.router import WEIGHTS as ROUTER_WEIGHTS
 from .engine import Assistant
 from .evaluation import Question
 
@@ -32,6 +32,8 @@ KIND_ROUTES = {
 }
 # topics put in place of X in the examples, so that the router learns the frame, not the topic
 FILLERS = ("the waste procedures", "the training workshop", "this action", "the survey")
+REFUSED_ON_DEV = 0.03  # share of answerable dev questions the threshold may refuse
+DENSE_MARGIN = 0.05  # how far under the least similar answerable dev question the floor lies
 REGULARISATION = 3.0  # inverse strength (C) of the logistic regressions' L2 penalty
 
 
@@ -106,11 +108,14 @@ def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTE
     intercept = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scaler.scale_))
     probability = 1 / (1 + np.exp(-(features @ coef + intercept)))
     threshold = _threshold(probability, labels)
+    dense = features[:, Evidence.names().index("dense")]
     out = {
         "features": Evidence.names(),
         "coef": coef.tolist(),
         "intercept": intercept,
         "threshold": threshold,
+        # a margin under the least similar answerable dev question: a floor, not a second model
+        "dense_floor": float(dense[labels == 1].min() - DENSE_MARGIN),
         "fitted_on": {"questions": int(len(labels)), "unanswerable": int((labels == 0).sum())},
     }
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
@@ -118,11 +123,12 @@ def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTE
 
 
 def _threshold(probability: np.ndarray, labels: np.ndarray) -> float:
-    """The threshold that refuses every unanswerable question it can while refusing at most one
-    answerable question in twenty; halfway between neighbouring scores, for a margin."""
+    """The threshold that refuses every unanswerable question it can while refusing at most
+    REFUSED_ON_DEV of the answerable ones (under the goal of one in twenty, for the margin a
+    test split needs); halfway between neighbouring scores."""
     answerable = np.sort(probability[labels == 1])
     unanswerable = np.sort(probability[labels == 0])
-    allowed = int(len(answerable) * 0.05)
+    allowed = int(len(answerable) * REFUSED_ON_DEV)
     # the highest threshold that refuses no more than `allowed` answerable questions
     ceiling = answerable[allowed] if len(answerable) > allowed else 1.0
     caught = unanswerable[unanswerable < ceiling]

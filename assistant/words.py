@@ -93,7 +93,11 @@ def _inflection_stem(word: str) -> str:
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         word = word[:-1]
     for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and re.search(r"[aeiouy]", word[: -len(suffix)]):
+        if (
+            word.endswith(suffix)
+            and len(word) - len(suffix) >= 3
+            and re.search(r"[aeiouy]", word[: -len(suffix)])
+        ):
             word = word[: -len(suffix)]
             if _DOUBLED.search(word) and not word.endswith("ll"):
                 word = word[:-1]  # planned -> plan, but not install -> instal

@@ -13,7 +13,7 @@ from assistant.engine import Assistant
 pytestmark = pytest.mark.slow
 
 QUESTIONS = [
-    ("Who owns the return-refill guidelines?", "body in charge: PTC"),
+    ("Who owns the return-refill guidelines?", "Body in charge: PTC"),
     ("What is Green Customs?", "Green Customs refers to the measures"),
     ("What is the status of GCAP-19?", "in progress"),
     ("Which priority-A actions are due in 2023?", "5 action(s) match"),

@@ -31,8 +31,9 @@ ROW_FIELDS = [
 
 
 def show_citation(n: int, citation, key: str) -> None:
-    where = f"p. {citation.page}" + (f", {citation.paragraph}" if citation.paragraph else "")
-    label = f"[{n}] {citation.title} — {where}" + (f" — {citation.section}" if citation.section else "")
+    label = f"[{n}] {citation.title} — {citation.label}" + (
+        f" — {citation.section}" if citation.section else ""
+    )
     with st.expander(label):
         if citation.row is not None:
             row = citation.row.to_dict()

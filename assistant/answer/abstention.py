@@ -2,11 +2,12 @@
 on, never a word list.
 
 The evidence: how close in meaning the best cited item is to the question, how much of the
-question's topic it covers (in any spelling, or through a word near in meaning), how much of
-the topic the index never uses at all, how rare the rarest topic word left uncovered is, whether the question names something (a name, code,
-number or year) that the documents never mention, and whether a "how many" question finds no
-figure (a "when" question no date). A logistic regression turns these into the probability that the documents answer; it
-is fitted on the dev split (`assistant tune`) and its weights live in data/abstention.json.
+question's topic it uses (in any spelling), how much of the topic the index never uses at all,
+how rare the rarest topic word left uncovered is, whether the question names something (a
+name, code, number or year) that the documents never mention, and whether a "how many"
+question finds no figure (a "when" question no date). A logistic regression turns these into
+the probability that the documents answer; it is fitted on the dev split (`assistant tune`)
+and its weights live in data/abstention.json, with a floor on the closeness in meaning.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ WEIGHTS = Path(__file__).resolve().parent / "data" / "abstention.json"
 @dataclass(frozen=True)
 class Evidence:
     dense: float  # cosine of the best cited item to the question
-    coverage: float  # weighted share of the topic words the cited item uses (0-1)
+    coverage: float  # weighted share of the topic words the cited item uses, literally (0-1)
     unknown: float  # weighted share of the topic words the index never uses (0-1)
     uncovered: float  # the rarest topic word the cited item does not use (0-1, by weight)
     missing_names: float  # names, codes, numbers or years the documents never mention (count)
@@ -48,6 +49,8 @@ class Calibration:
         self.coef = np.asarray(data["coef"], dtype=np.float64)
         self.intercept = float(data["intercept"])
         self.threshold = float(data["threshold"])
+        # below the closest any answerable dev question came in meaning, nothing answers
+        self.dense_floor = float(data.get("dense_floor", 0.0))
 
     def probability(self, evidence: Evidence) -> float:
         z = float(self.coef @ evidence.vector() + self.intercept)
@@ -56,4 +59,4 @@ class Calibration:
     def answers(self, evidence: Evidence) -> tuple[bool, float]:
         """Whether to answer, and the probability that the documents answer."""
         p = self.probability(evidence)
-        return p >= self.threshold, p
+        return p >= self.threshold and evidence.dense >= self.dense_floor, p

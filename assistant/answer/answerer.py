@@ -38,6 +38,8 @@ from .search import Hit
 # How far the router's lean towards a row's field (0 to 1, 0.5 undecided) moves the choice
 # between a row and a passage of equal relevance (tuned on dev).
 FIELD_LEAN = 0.4
+SURE_LIST = 0.8  # a list route believed less than this gives way when it finds no row
+HITS = 12  # passages and rows searched for each question
 ROW_MIN = 0.25  # a row this far from the question in meaning is never its answer
 ALIKE = 0.15  # rows this close in meaning to the best, using all of a short topic, answer alike
 _ABOUT = re.compile(
@@ -62,7 +64,12 @@ class Answerer:
         self.embedder = embedder
         self.router = Router(getattr(embedder, "fingerprint", None))
         self.reader = Reader(
-            self.lib.lexicon, self.router, self.lib.bodies, self.lib.teams, self.lib.categories, self.lib.acronyms
+            self.lib.lexicon,
+            self.router,
+            self.lib.bodies,
+            self.lib.teams,
+            self.lib.categories,
+            self.lib.acronyms,
         )
         self.calibration = Calibration()
 
@@ -125,7 +132,11 @@ class Answerer:
         if reading.acronym and reading.route == "acronym":
             return acronym_answer(self.lib, question, reading.acronym, hits)
         status = status_word(reading.text)
-        if status and _ITEMS.search(reading.text) and reading.routes["status"] + reading.routes["list"] >= 0.4:
+        if (
+            status
+            and _ITEMS.search(reading.text)
+            and reading.routes["status"] + reading.routes["list"] >= 0.4
+        ):
             return status_list_answer(self.lib, question, status) or abstain(
                 question, hits, f"The updates list no item as {status}.", self.lib
             )
@@ -145,19 +156,23 @@ class Answerer:
     def _field_or_passage(self, reading: Reading, hits: list[Hit], focus: Reading | None = None) -> Answer:
         """A row's fields or quoted passages, whichever the evidence (and the router) favours."""
         docs = self._documents_named(reading.text)
-        keywords = reading.keyword_terms()
-        rows = self.lib.search(reading.text, reading.vector, keywords, 3, ("action",))
-        passages = self.lib.search(reading.text, reading.vector, keywords, 3, ("passage",), docs)
-        (row, row_score), (_, passage_score) = best_row_and_passage(self.lib, reading, rows, passages)
+        rows = [h for h in hits if h.item.kind == "action"][:3]
+        if docs:  # "the 2025 update": passages of that document only
+            hits = (
+                self.lib.search(reading.text, reading.vector, reading.keyword_terms(), 5, ("passage",), docs)
+                or hits
+            )
+        passages = [h for h in hits if h.item.kind == "passage"][:3]
+        (row, row_score), (_, passage_score) = best_row_and_passage(reading, rows, passages)
         lean = FIELD_LEAN * (reading.field_share - 0.5)
         if row is not None and row.dense >= ROW_MIN and row_score + lean >= passage_score:
             alike = self._rows_alike(reading, row)
             if len(alike) > 1:  # "the KPIs for waste": a topic several rows share, not one action
                 topic = [w.text for w in reading.topic]
-                return list_answer(self.lib, reading.question, alike, describe(ActionFilter(), topic), reading.fields)
+                return list_answer(
+                    self.lib, reading.question, alike, describe(ActionFilter(), topic), reading.fields
+                )
             return row_answer(self.lib, reading.question, [row.item.id], reading.fields, row.dense)
-        if docs:
-            hits = self.lib.search(reading.text, reading.vector, keywords, 5, ("passage", "action"), docs) or hits
         return passage_answer(self.lib, reading, hits, focus, focus.vector if focus is not None else None)
 
     def _rows_alike(self, reading: Reading, best: Hit) -> list[int]:
@@ -167,21 +182,24 @@ class Answerer:
         if best_coverage < 0.99 or len(reading.topic) > 2:
             return [best.item.id]
         ids = [
-            i for i, item in self.lib.row_items.items() if reading.coverage(keys_of(item.search_text or item.text)) >= 0.99
+            i
+            for i, item in self.lib.row_items.items()
+            if reading.coverage(keys_of(item.search_text or item.text)) >= 0.99
         ]
         dense = self.lib.generation.vectors_of(ids) @ reading.vector
         close = [i for i, d in zip(ids, dense, strict=True) if d >= best.dense - ALIKE]
         return sorted(close, key=lambda i: (self.lib.rows[i].doc, self.lib.rows[i].row)) or [best.item.id]
 
     def _list(self, reading: Reading) -> Answer | None:
-        """Every row a list question selects, by its filters and its topic words. A list by
-        topic alone that finds nothing is no list: the question is answered another way."""
+        """Every row a list question selects, by its filters and its topic words. A list that
+        finds nothing, by topic alone or on the router's weak belief, is no list: the question
+        is answered another way."""
         where = reading.where
         topic = self._list_topic(reading, where)
         if where == ActionFilter() and not topic.topic:
             return None
         ids = list_rows(self.lib, where, topic if topic.topic else None)
-        if not ids and where == ActionFilter():
+        if not ids and (where == ActionFilter() or reading.routes["list"] < SURE_LIST):
             return None
         described = describe(where, [w.text for w in topic.topic])
         fields = tuple(f for f in reading.fields if f in FIELDS)
@@ -219,7 +237,8 @@ class Answerer:
 
     def _rows_using(self, word: Word) -> int:
         return sum(
-            any(k in keys_of(item.search_text or item.text) for k in word.keys) for item in self.lib.row_items.values()
+            any(k in keys_of(item.search_text or item.text) for k in word.keys)
+            for item in self.lib.row_items.values()
         )
 
     # ------------------------------------------------------------ follow-ups
@@ -262,7 +281,10 @@ class Answerer:
     # ------------------------------------------------------------ helpers
 
     def _nearest(self, reading: Reading) -> list[Hit]:
-        return self.lib.search(reading.text, reading.vector, reading.keyword_terms(), 5, ("passage", "action"))
+        """The passages and rows nearest the question (one search serves every route)."""
+        return self.lib.search(
+            reading.text, reading.vector, reading.keyword_terms(), HITS, ("passage", "action")
+        )
 
     def _documents_named(self, text: str) -> tuple[str, ...] | None:
         """Documents a question points at: "the 2025 update" means the status updates of 2025."""

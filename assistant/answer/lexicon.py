@@ -21,7 +21,7 @@ from ..words import key
 
 NEIGHBOURS = 3  # nearest index words considered for a word the index never uses
 NEIGHBOUR_MIN = 0.6  # cosine below which a nearest word is not a stand-in (tuned on dev)
-FORM_RATIO = 85  # similarity (0-100) of two long words with the same start that are one word
+FORM_RATIO = 75  # similarity (0-100) of two long words with the same start that are one word
 
 
 class Lexicon:
@@ -60,12 +60,12 @@ class Lexicon:
         """Used by half the items or more (in any form): BM25 gives it no weight."""
         return self.frequency(word) >= self.items / 2
 
-    def weight(self, word: str) -> float:
+    def weight(self, word: str, english: bool = True) -> float:
         """How much a word says about what a question asks: rare words weigh most. A word the
-        index does not know weighs as a rare one, less as it is common in English ("getting"
-        says less than "counterfeit")."""
+        index does not know weighs as a rare one, less (with `english`) as it is common in
+        English ("getting" says less than "counterfeit")."""
         weight = math.log(1 + self.items / (1 + self.frequency(word)))
-        if not self.knows(word):
+        if english and not self.knows(word):
             weight *= english_rarity(word)
         return weight
 
@@ -85,7 +85,7 @@ class Lexicon:
             return min(found, key=lambda m: (m[1], -self.docs.get(m[0], 0), m[0]))[0]
         # another form of a long word the stemmer does not join ("symposiums", "symposia")
         if len(word) >= 7:
-            same_start = [w for w in self._spellings if w[:4] == word[:4] and len(w) >= 6]
+            same_start = [w for w in self._spellings if w[:5] == word[:5] and len(w) >= 6]
             found = process.extractOne(word, same_start, scorer=fuzz.ratio, score_cutoff=FORM_RATIO)
             if found:
                 return found[0]

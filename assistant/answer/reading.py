@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+from rapidfuzz import distance
 
 from ..actions import ActionFilter, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
@@ -16,7 +17,9 @@ from .router import FIELDS, Router, example_words
 
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
 # "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question)
-_PRIORITY = re.compile(r"\bpriority[- ]?([AB])(?![\w])|\b([AB])[- ]priority\b|\bpriority\s(\?)(?=\s+\w)", re.IGNORECASE)
+_PRIORITY = re.compile(
+    r"\bpriority[- ]?([AB])(?![\w])|\b([AB])[- ]priority\b|\bpriority\s(\?)(?=\s+\w)", re.IGNORECASE
+)
 # the plan's priority scale, top to bottom: A, B, and "?" for not yet decided
 _PRIORITY_WORDS = (
     (re.compile(r"\b(?:top|highest|high|first|most (?:important|urgent))\b", re.IGNORECASE), "A"),
@@ -39,7 +42,9 @@ _PERIOD = (
 _HALF = re.compile(r"\b(first|second|1st|2nd) half of (20\d\d)\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"\b(?:before|by|until|no later than)\s+(?:the end of\s+)?({_PERIOD})\b", re.IGNORECASE)
 _AFTER = re.compile(rf"\b(?:after|from|since|beyond)\s+({_PERIOD})\b", re.IGNORECASE)
-_DURING = re.compile(rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within)\s+({_PERIOD})\b", re.IGNORECASE)
+_DURING = re.compile(
+    rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within)\s+({_PERIOD})\b", re.IGNORECASE
+)
 _FOLLOW_UP = re.compile(
     r"^\s*(?:and|also|what about|how about|same for)\b|\b(?:it|its|that|this|they|them|those|these|"
     r"the same|that one|this one|else)\b",
@@ -47,8 +52,14 @@ _FOLLOW_UP = re.compile(
 )
 _PRONOUNS = frozenset("it its that this they them those these one same else".split())
 _STATUS_WORDS = (
-    (re.compile(r"\bin progress\b|\bpending\b|\bongoing\b|\bunderway\b|\bstill open\b", re.IGNORECASE), "in progress"),
-    (re.compile(r"\bdelivered\b|\bcompleted?\b|\bfinished\b|\bdone\b|\baccomplished\b", re.IGNORECASE), "delivered"),
+    (
+        re.compile(r"\bin progress\b|\bpending\b|\bongoing\b|\bunderway\b|\bstill open\b", re.IGNORECASE),
+        "in progress",
+    ),
+    (
+        re.compile(r"\bdelivered\b|\bcompleted?\b|\bfinished\b|\bdone\b|\baccomplished\b", re.IGNORECASE),
+        "delivered",
+    ),
 )
 _ACRONYM = re.compile(r"\b([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\b")
 
@@ -117,13 +128,17 @@ class Reading:
                 out[k] = max(out.get(k, 0.0), word.weight * similarity)
         return out
 
-    def coverage(self, keys: frozenset[str]) -> float:
-        """Weighted share of the topic words a text uses (in any form, or a stand-in)."""
+    def coverage(self, keys: frozenset[str], literal: bool = False) -> float:
+        """Weighted share of the topic words a text uses (in any form, or, unless `literal`, a
+        stand-in near in meaning); a question with no topic words ("how did the plan come
+        about?") leaves nothing uncovered."""
         total = sum(w.weight for w in self.topic)
         if not total:
-            return 0.0
+            return 1.0
         got = 0.0
         for word in self.topic:
+            if literal and word.how == "neighbour":
+                continue
             got += word.weight * max((s for k, s in word.keys.items() if k in keys), default=0.0)
         return got / total
 
@@ -133,7 +148,11 @@ class Reading:
         if not self.topic:
             return 0.0
         ceiling = max(w.weight for w in self.topic) or 1.0
-        left = [w.weight for w in self.topic if max((s for k, s in w.keys.items() if k in keys), default=0.0) < 0.5]
+        left = [
+            w.weight
+            for w in self.topic
+            if max((s for k, s in w.keys.items() if k in keys), default=0.0) < 0.5
+        ]
         return max(left, default=0.0) / max(ceiling, self._ceiling)
 
     def unknown_share(self) -> float:
@@ -195,7 +214,11 @@ class Reader:
             parts = [p for p in re.split(r"[-/]", folded) if p]
             if len(parts) == 1 and not self.lexicon.knows(folded):
                 parts = self.lexicon.split_compound(folded) or parts
-            if len(parts) > 1 and all(self.lexicon.knows(p) for p in parts) and not self.lexicon.knows(folded):
+            if (
+                len(parts) > 1
+                and all(self.lexicon.knows(p) for p in parts)
+                and not self.lexicon.knows(folded)
+            ):
                 for part in parts:  # "self-assessment" where the index has self, assessment
                     words.append(self._word(part, False))
                 continue
@@ -218,14 +241,27 @@ class Reader:
             if long_form:
                 forms += tuple((f, 1.0) for t in TOKEN.findall(long_form) for f in lexicon.forms(fold(t)))
             return Word(folded, how, lexicon.weight(folded), forms, name, common=lexicon.common(folded))
-        if not name and (fixed := lexicon.correct(folded)):
+        # a name is never corrected into another ("Bali" is not "Baku"), but a long capitalised
+        # word one letter away from the documents' is their word mistyped ("Enforcment")
+        if (not name or _typo_of_a_name(folded, lexicon)) and (fixed := lexicon.correct(folded)):
             if key(fixed) in self.frame:
                 return Word(fixed, "frame", 0.0, (), corrected=fixed)
             forms = tuple((f, 1.0) for f in lexicon.forms(fixed))
-            return Word(fixed, "corrected", lexicon.weight(fixed), forms, corrected=fixed, common=lexicon.common(fixed))
-        return Word(folded, "unknown", lexicon.weight(folded), (), name)
+            return Word(
+                fixed,
+                "corrected",
+                lexicon.weight(fixed),
+                forms,
+                corrected=fixed,
+                common=lexicon.common(fixed),
+            )
+        # a name the documents never use weighs as a rare word, however common it is in English
+        # ("Secretary General"); another unknown word weighs less the commoner it is
+        return Word(folded, "unknown", lexicon.weight(folded, english=not name), (), name)
 
-    def with_neighbours(self, words: list[Word], neighbours: dict[str, list[tuple[str, float]]]) -> list[Word]:
+    def with_neighbours(
+        self, words: list[Word], neighbours: dict[str, list[tuple[str, float]]]
+    ) -> list[Word]:
         """Unknown words reached through the index words nearest in meaning."""
         out = []
         for word in words:
@@ -309,8 +345,16 @@ class Reader:
         return ActionFilter(**{**where.__dict__, best[0]: best[1]})
 
 
+def _typo_of_a_name(folded: str, lexicon: Lexicon) -> bool:
+    """A long capitalised word one edit from a word of the documents."""
+    if len(folded) < 6 or not folded.isalpha():
+        return False
+    fixed = lexicon.correct(folded)
+    return fixed is not None and distance.OSA.distance(folded, fixed) == 1
+
+
 def status_word(text: str) -> str | None:
-    """"in progress" or "delivered" when a text names one of them."""
+    """ "in progress" or "delivered" when a text names one of them."""
     return next((value for pattern, value in _STATUS_WORDS if pattern.search(text)), None)
 
 
@@ -330,7 +374,9 @@ def _asked_acronym(question: str) -> str | None:
     found = [m for m in _ACRONYM.finditer(question) if len(m.group(1)) >= 2]
     if not found:
         return None
-    cue = re.search(r"\bstand|\bshort for\b|\bmean|=|\babbreviat|\bacronym|\bfull (?:name|form)", question, re.I)
+    cue = re.search(
+        r"\bstand|\bshort for\b|\bmean|=|\babbreviat|\bacronym|\bfull (?:name|form)", question, re.I
+    )
     if cue:
         found.sort(key=lambda m: min(abs(m.start() - cue.start()), abs(m.end() - cue.start())))
     return found[0].group(1).removesuffix("s") if found[0].group(1)[-1] == "s" else found[0].group(1)
@@ -340,7 +386,10 @@ def _dates(text: str) -> dict[str, str | None]:
     """due_after / due_before (ISO) from "due before 2024", "in June 2024", "first half of 2023"."""
     if match := _HALF.search(text):
         year, first = int(match.group(2)), match.group(1).lower() in ("first", "1st")
-        return {"due_after": f"{year}-{1 if first else 7:02d}-01", "due_before": f"{year + (not first)}-{7 if first else 1:02d}-01"}
+        return {
+            "due_after": f"{year}-{1 if first else 7:02d}-01",
+            "due_before": f"{year + (not first)}-{7 if first else 1:02d}-01",
+        }
     after = before = None
     if match := _BEFORE.search(text):
         start, _ = parse_timeframe(match.group(1))

@@ -85,9 +85,10 @@ class Answer:
         return data
 
 
-def fields_text(row: ActionRow, asked: Sequence[str] = ()) -> str:
-    """The fields of a row, named explicitly, as the table gives them: those asked first."""
-    order = [f for f in asked if f in FIELDS] + [f for f in FIELDS if f not in asked]
+def fields_text(row: ActionRow, asked: Sequence[str] = (), only: bool = False) -> str:
+    """The fields of a row, named explicitly, as the table gives them: those asked first (or,
+    with `only`, those asked alone)."""
+    order = [f for f in asked if f in FIELDS] + ([] if only else [f for f in FIELDS if f not in asked])
     parts = []
     for name in order:
         if name == "owner":
@@ -116,7 +117,12 @@ def clean_quote(sentence: str) -> str:
     text = _BULLET.sub("", _LIST_NUMERAL.sub("", sentence.strip()))
     if text.startswith(("“", '"')) and text.endswith(("”", '"')) and text.count("“") <= 1:
         text = text[1:-1]
-    return text.strip()
+    return text.strip().removesuffix(":").rstrip()
+
+
+def quoted(text: str) -> str:
+    """Text in quotation marks, its own double quotes turned single (“a ‘b’ c”), never doubled."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
 def to_markdown(turns: Sequence[Answer], title: str = "Green Customs plan assistant") -> str:

@@ -85,7 +85,9 @@ class Router:
         return {route: float(p) for route, p in zip(self.model.routes, odds, strict=True)}
 
 
-def features_of(question: str, vector: np.ndarray | None, vocabulary: dict[str, int], dense: bool) -> np.ndarray:
+def features_of(
+    question: str, vector: np.ndarray | None, vocabulary: dict[str, int], dense: bool
+) -> np.ndarray:
     """Frame words present (0/1, by key), then the embedding when the model uses it."""
     words = np.zeros(len(vocabulary))
     for k in frame_keys(question):

@@ -17,44 +17,62 @@ from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
 from .reading import Reading
-from .rendering import Answer, Citation, clean_quote, fields_text
+from .rendering import Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit
 
 MAX_SENTENCES = 3
 MAX_LIST = 60
 LIST_FIELDS = ("owner", "when", "priority")
+SENTENCE_SHARE = 0.5  # how much a sentence's own use of the question's words counts
+RANK_STEP = 0.05  # what each place lower in the search costs a passage
 KIND_BONUS = 0.3  # what a sentence holding the kind of thing asked (a date, a figure) gains
 KEYWORD_SHARE = 0.25  # how much the keyword score adds to a hit's relevance, at most
 TOPIC_MIN = 0.5  # share of a list question's topic (by weight) a row must use to be listed
 
 
-def row_answer(lib: Library, question: str, row_ids: list[int], fields: tuple[str, ...], score: float) -> Answer:
+def row_answer(
+    lib: Library, question: str, row_ids: list[int], fields: tuple[str, ...], score: float
+) -> Answer:
     """The fields of rows, those asked first, each row quoted by its action and cited."""
     citations: list[Citation] = []
     sentences = []
     for row_id in row_ids:
         row = lib.rows[row_id]
         citations.append(lib.row_citation(row_id, score))
-        sentences.append(f"{_capital(fields_text(row, fields))}: “{row.action}” [{len(citations)}].")
+        asked = fields[:1] if fields else ("owner",)
+        rest = [f for f in ("owner", "when", "priority", "kpi", "status") if f not in asked]
+        if not row.status:
+            rest = [f for f in rest if f != "status"]
+        # the field asked first, then the action it belongs to and the rest of its row
+        sentences.append(
+            f"{_capital(fields_text(row, asked, only=True))} [{len(citations)}]. "
+            f"Action: {quoted(row.action)} — {fields_text(row, rest, only=True)} [{len(citations)}]."
+        )
         status = lib.status_for(row)
         if status is not None and (citation := _status_citation(lib, status, score)) is not None:
             citations.append(citation)
             sentences.append(
                 f"The update lists {status.code} ({status.status or 'no status given'}) as its "
-                f"likely match: “{clean_quote(citation.quote)}” [{len(citations)}]."
+                f"likely match: {quoted(clean_quote(citation.quote))} [{len(citations)}]."
             )
-    return Answer(question, " ".join(sentences), citations, False, "field", {"rows": row_ids, "fields": fields})
+    return Answer(
+        question, " ".join(sentences), citations, False, "field", {"rows": row_ids, "fields": fields}
+    )
 
 
 def list_rows(lib: Library, where: ActionFilter, topic: Reading | None = None) -> list[int]:
     """Rows passing the filters (and using every topic word, in some form), in table order."""
-    ids = [i for i, row in sorted(lib.rows.items(), key=lambda kv: (kv[1].doc, kv[1].row)) if matches(row, where)]
+    ids = [
+        i for i, row in sorted(lib.rows.items(), key=lambda kv: (kv[1].doc, kv[1].row)) if matches(row, where)
+    ]
     if topic is not None:
         ids = [i for i in ids if _covers_topic(topic, lib.row_items[i])]
     return ids
 
 
-def list_answer(lib: Library, question: str, ids: list[int], described: str, fields: tuple[str, ...]) -> Answer:
+def list_answer(
+    lib: Library, question: str, ids: list[int], described: str, fields: tuple[str, ...]
+) -> Answer:
     """Every matching row, not the top k, with the fields asked (then owner, date, priority)."""
     shown = tuple(dict.fromkeys([*[f for f in fields if f != "owner" or len(fields) == 1], *LIST_FIELDS]))
     if not ids:
@@ -63,7 +81,7 @@ def list_answer(lib: Library, question: str, ids: list[int], described: str, fie
     lines = [f"{len(ids)} action(s) match {described}:"]
     for n, row_id in enumerate(ids[:MAX_LIST], 1):
         row = lib.rows[row_id]
-        lines.append(f"- “{row.action}” ({fields_text(row, shown)}) [{n}]")
+        lines.append(f"- {quoted(row.action)} ({fields_text(row, shown)}) [{n}]")
     if len(ids) > MAX_LIST:
         lines.append(f"(the first {MAX_LIST} are shown; the Actions page lists them all)")
     return Answer(question, "\n".join(lines), citations, False, "list", {"rows": ids, "fields": shown})
@@ -85,7 +103,7 @@ def status_list_answer(lib: Library, question: str, status: str) -> Answer | Non
         if passage is not None:
             citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
             codes = ", ".join(s.code for s in items if s.evidence == sentence)
-            lines.append(f"{codes}: “{clean_quote(sentence)}” [{len(citations)}]")
+            lines.append(f"{codes}: {quoted(clean_quote(sentence))} [{len(citations)}]")
     return Answer(question, "\n".join(lines), citations, False, "status-list", {})
 
 
@@ -101,7 +119,7 @@ def gcap_answer(lib: Library, question: str, code: str) -> Answer | None:
     if listed is not None:
         citations.append(lib.passage_citation(listed, 1.0, quote=listed.text))
         responsible = f" Responsible: {item.responsible}." if item.responsible else ""
-        sentences.append(f"{item.code}: “{item.text}”.{responsible} [1]")
+        sentences.append(f"{item.code}: {quoted(item.text)}.{responsible} [1]")
     for sentence, label in (
         (item.evidence, f"Status: {item.status or 'not stated'} — "),
         (item.consolidation_evidence if item.consolidated_into else "", ""),
@@ -109,21 +127,21 @@ def gcap_answer(lib: Library, question: str, code: str) -> Answer | None:
         passage = lib.passage_quoting(item.doc, sentence) if sentence else None
         if passage is not None:
             citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
-            sentences.append(f"{label}“{clean_quote(sentence)}” [{len(citations)}]")
+            sentences.append(f"{label}{quoted(clean_quote(sentence))} [{len(citations)}]")
     absorbed = [s for s in lib.statuses if s.consolidated_into == code and s.consolidation_evidence]
     if absorbed:
         sentence = absorbed[0].consolidation_evidence
         passage = lib.passage_quoting(absorbed[0].doc, sentence)
         if passage is not None and all(c.item_id != passage.id or c.quote != sentence for c in citations):
             citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
-            sentences.append(f"“{clean_quote(sentence)}” [{len(citations)}]")
+            sentences.append(f"{quoted(clean_quote(sentence))} [{len(citations)}]")
     row_ids = []
     if item.link and (row_id := lib.row_id(item.link)) is not None:
         row_ids.append(row_id)
         citations.append(lib.row_citation(row_id, item.link_score or 0.0))
         row = lib.rows[row_id]
         sentences.append(
-            f"Likely plan row (word overlap {item.link_score:.2f}): “{row.action}” — "
+            f"Likely plan row (word overlap {item.link_score:.2f}): {quoted(row.action)} — "
             f"{fields_text(row, LIST_FIELDS)} [{len(citations)}]."
         )
     subject = {"gcap": code, "rows": row_ids, "fields": ("owner", "when")}
@@ -145,7 +163,7 @@ def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -
     citation = lib.passage_citation(defining, 1.0, quote=sentence)
     return Answer(
         question,
-        f"{acronym} stands for {long_form}: “{clean_quote(sentence)}” [1]",
+        f"{acronym} stands for {long_form}: {quoted(clean_quote(sentence))} [1]",
         [citation],
         False,
         "acronym",
@@ -153,16 +171,22 @@ def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -
     )
 
 
-def best_row_and_passage(lib: Library, reading: Reading, hits_rows: list[Hit], hits_passages: list[Hit]):
-    """Each kind's best hit and its relevance: meaning, plus the share of the topic it covers,
-    plus a little of its keyword score (relative to the best), which breaks ties of the first
-    two in favour of the exact words ("operation" over "operational")."""
-    top = max((h.keyword or 0.0 for h in [*hits_rows, *hits_passages]), default=0.0) or 1.0
+def relevance_of(reading: Reading, hits: list[Hit]):
+    """A hit's relevance to the question: meaning, plus the share of the topic it covers, plus
+    a little of its keyword score (relative to the best of `hits`), which breaks ties of the
+    first two in favour of the exact words ("operation" over "operational")."""
+    top = max((h.keyword or 0.0 for h in hits), default=0.0) or 1.0
 
     def relevance(hit: Hit) -> float:
         words = reading.coverage(keys_of(hit.item.search_text or hit.item.text))
         return hit.dense + words + KEYWORD_SHARE * (hit.keyword or 0.0) / top
 
+    return relevance
+
+
+def best_row_and_passage(reading: Reading, hits_rows: list[Hit], hits_passages: list[Hit]):
+    """Each kind's most relevant hit, and its relevance."""
+    relevance = relevance_of(reading, [*hits_rows, *hits_passages])
     row = max(hits_rows, key=relevance, default=None)
     passage = max(hits_passages, key=relevance, default=None)
     return (row, relevance(row) if row else 0.0), (passage, relevance(passage) if passage else 0.0)
@@ -184,9 +208,12 @@ def passage_answer(
         hits = [hits[i] for i in order]
     scored = []
     wanted = wanted_kind(reading)
+    relevance = relevance_of(weigh, hits)
     for rank, hit in enumerate(hits[: 5 if wanted else 3]):
+        # the passage's relevance first; within it, the sentences that use the question's words
+        base = relevance(hit) - RANK_STEP * rank
         if hit.item.kind == "action":
-            scored.append((hit.dense + 0.5 - 0.1 * rank, rank, 0, hit, None))
+            scored.append((base, rank, 0, hit, None))
             continue
         for position, sentence in enumerate(split_sentences(hit.item.text)):
             # the section heading counts half: "Short-term objective (...)" is what its text is
@@ -194,7 +221,9 @@ def passage_answer(
             overlap = own + 0.5 * (weigh.coverage(keys_of(f"{hit.item.section} {sentence}")) - own)
             # "when ...?" wants a sentence with a date in it, "how many ...?" one with a figure
             kind = KIND_BONUS if wanted and _has_kind(sentence, wanted, reading.question) else 0.0
-            scored.append((overlap + kind + hit.dense - 0.15 * rank - 0.02 * position, rank, position, hit, sentence))
+            scored.append(
+                (base + SENTENCE_SHARE * overlap + kind - 0.02 * position, rank, position, hit, sentence)
+            )
     scored.sort(key=lambda t: -t[0])
     best = scored[0][0]
     chosen = [s for s in scored if s[0] >= best * 0.75][:MAX_SENTENCES]
@@ -210,17 +239,20 @@ def passage_answer(
         if hit.item.kind == "action":
             row = lib.rows[hit.item.id]
             citations.append(lib.row_citation(hit.item.id, hit.dense))
-            pieces.append((len(citations), f"“{row.action}” ({fields_text(row, ('owner', 'when'))})"))
+            pieces.append((len(citations), f"{quoted(row.action)} ({fields_text(row, ('owner', 'when'))})"))
             continue
-        sentence = clean_quote(sentence)
         index = next((i for i, c in enumerate(citations, 1) if c.item_id == hit.item.id), None)
         if index is None:
+            sentence = clean_quote(sentence)  # a quote opens on the sentence, not its list numeral
             citations.append(lib.passage_citation(hit.item, hit.dense, quote=sentence))
             pieces.append((len(citations), sentence))
         else:  # another sentence of a passage already cited: one quote, one marker
-            # "…" marks sentences left out between two quoted ones
+            # "…" marks sentences left out between two quoted ones; the next one runs on as written
             gap = " " if position == last_position[hit.item.id] + 1 else " … "
-            citations[index - 1] = replace(citations[index - 1], quote=f"{citations[index - 1].quote}{gap}{sentence}")
+            sentence = sentence if gap == " " else clean_quote(sentence)
+            citations[index - 1] = replace(
+                citations[index - 1], quote=f"{citations[index - 1].quote}{gap}{sentence}"
+            )
             pieces = [(i, f"{text}{gap}{sentence}" if i == index else text) for i, text in pieces]
         last_position[hit.item.id] = position
     text = " ".join(f"{quote} [{n}]" for n, quote in pieces)
@@ -239,7 +271,7 @@ def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:
         dense = first.score
     return Evidence(
         dense=dense,
-        coverage=reading.coverage(keys_of(text)),
+        coverage=reading.coverage(keys_of(text), literal=True),
         unknown=reading.unknown_share(),
         uncovered=reading.rarest_uncovered(keys_of(text)),
         missing_names=float(len(reading.missing_names())),
@@ -260,7 +292,9 @@ def _figures(text: str) -> list[str]:
     return [n for n in re.findall(r"\b\d+(?:[.,]\d+)?\b", text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
 
 
-_ASKS_DATE = re.compile(r"^\W*when\b|\bwhat (?:date|year|month)\b|\bwhich (?:date|year|month)\b|\bby when\b", re.I)
+_ASKS_DATE = re.compile(
+    r"^\W*when\b|\bwhat (?:date|year|month)\b|\bwhich (?:date|year|month)\b|\bby when\b", re.I
+)
 _MONTHS = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 
 
@@ -291,7 +325,7 @@ def _kind_missing(reading: Reading, answer: Answer) -> bool:
 
 def abstain(question: str, hits: list[Hit], lead: str | None = None, lib: Library | None = None) -> Answer:
     """ "Not in these documents", with the closest passages to look at."""
-    closest = hits[:3]
+    closest = hits[:3]  # the nearest, whatever their kind
     citations = [lib.citation(h) for h in closest] if lib is not None else []
     text = lead or "This is not in these documents."
     if citations:
