@@ -193,7 +193,7 @@ def _explain(assistant: Assistant, question: str, answer) -> None:
 
 
 def _eval(assistant: Assistant, args) -> int:
-    from .evaluation import DEFAULT_QUESTIONS, load_questions, report
+    from .tooling.evaluation import DEFAULT_QUESTIONS, load_questions, report
 
     questions = load_questions(Path(args.file) if args.file else DEFAULT_QUESTIONS, split=args.split)
     figures, outcomes = report(assistant, questions, baseline=not args.no_baseline)
@@ -216,8 +216,8 @@ def _eval(assistant: Assistant, args) -> int:
 
 
 def _tune(assistant: Assistant, args) -> int:
-    from .evaluation import DEFAULT_QUESTIONS, load_questions
-    from .tuning import fit_abstention, fit_router
+    from .tooling.evaluation import DEFAULT_QUESTIONS, load_questions
+    from .tooling.tuning import fit_abstention, fit_router
 
     dev = load_questions(Path(args.file) if args.file else DEFAULT_QUESTIONS, split="dev")
     router = fit_router(assistant, dev)
@@ -231,7 +231,7 @@ def _tune(assistant: Assistant, args) -> int:
 
 
 def _bench(assistant: Assistant, args) -> int:
-    from .benchmark import ask_latency
+    from .tooling.benchmark import ask_latency
 
     for line in ask_latency(assistant, rounds=args.rounds):
         print(line)
@@ -239,8 +239,8 @@ def _bench(assistant: Assistant, args) -> int:
 
 
 def _actions(assistant: Assistant, args) -> int:
-    from .actions import ActionFilter
     from .exports import write_csv, write_xlsx
+    from .ingest.actions import ActionFilter
 
     where = ActionFilter(
         body=args.body,
@@ -285,8 +285,8 @@ def _status(assistant: Assistant, args) -> int:
 
 
 def _register(assistant: Assistant, args) -> int:
-    from .actions import register_path, write_register
-    from .tables import extract_rows
+    from .ingest.actions import register_path, write_register
+    from .ingest.tables import extract_rows
 
     pdf = Path(args.pdf)
     rows = extract_rows(pdf, pdf.name)

@@ -6,17 +6,19 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import store
-from .acronyms import expand
-from .actions import ActionFilter, ActionRow, matches
 from .answer import Answer, Answerer
 from .answer.search import Hit, search
-from .build import BuildSummary, Progress, build
 from .config import Settings, get_settings
-from .embedding import BundledEmbedder, Embedder
 from .errors import AssistantError
-from .status import StatusItem
-from .store import DocumentRecord, Generation
+from .index import store
+from .index.build import BuildSummary, Progress, build
+from .index.embedding import BundledEmbedder, Embedder
+from .index.store import DocumentRecord, Generation
+from .ingest import uploads
+from .ingest.acronyms import expand
+from .ingest.actions import ActionFilter, ActionRow, matches
+from .ingest.status import StatusItem
+from .ingest.uploads import Preview
 
 
 class Assistant:
@@ -70,7 +72,11 @@ class Assistant:
         return answerer.ask(question, history)
 
     def build(self, progress: Progress | None = None, wait: float | None = None) -> BuildSummary:
-        return build(self.corpus_dir, self.index_dir, self.embedder, progress=progress, wait=wait)
+        return build(self.corpus_dir, self.index_dir, self.embedder, progress, wait, self.settings)
+
+    def preview(self, path: Path) -> Preview:
+        """What a staged upload would add, read under the same limits as the build."""
+        return uploads.preview(path, self.settings)
 
     def documents(self) -> list[DocumentRecord]:
         return self.generation().documents()

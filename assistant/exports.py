@@ -5,39 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .actions import ActionRow
-
-COLUMNS = (
-    ("id", "Id"),
-    ("section", "Strategic priority"),
-    ("strategic_objectives", "Strategic objectives"),
-    ("topic", "Area/Topic"),
-    ("objective", "Objective"),
-    ("action", "Action"),
-    ("timeframe", "Timeframe"),
-    ("due_start", "From"),
-    ("due_end", "Due"),
-    ("priority", "Priority"),
-    ("kpi", "KPI"),
-    ("body_in_charge", "Body in charge"),
-    ("responsible_team", "Responsible team"),
-    ("gcap", "GCAP (likely match)"),
-    ("status", "Status"),
-    ("doc", "Document"),
-    ("page", "Page"),
-    ("inherited", "Inherited from the row above"),
-    ("note", "Note"),
-)
+from .ingest.actions import COLUMNS, LABELS, LIST_SEPARATOR, ActionRow, cell_text
 
 
 def table(rows: list[ActionRow]) -> list[list]:
-    """Header and one list of cell values per row; list fields joined with '; '."""
-
-    def value(row: ActionRow, name: str):
-        item = getattr(row, name)
-        return "; ".join(item) if isinstance(item, list) else ("" if item is None else item)
-
-    return [[label for _, label in COLUMNS]] + [[value(r, n) for n, _ in COLUMNS] for r in rows]
+    """Header and one list of cell values per row (every field of the schema but the register's
+    row number); list fields joined with '; '."""
+    names = [c.name for c in COLUMNS if c.name != "row"]
+    return [[LABELS[n] for n in names]] + [[cell_text(r, n, LIST_SEPARATOR) for n in names] for r in rows]
 
 
 def write_csv(rows: list[ActionRow], path: Path) -> None:

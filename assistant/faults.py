@@ -7,16 +7,23 @@ kill a rebuild at each point and check that the next reader and the next build a
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 
-_TARGET = os.environ.get("ASSISTANT_CRASH_AT", "")
+from .config import crash_point
+
 _passes: dict[str, int] = {}
 
 
+@functools.cache
+def _target() -> str:
+    return crash_point()  # read once per process: a test sets it for the process it starts
+
+
 def checkpoint(name: str) -> None:
-    if not _TARGET:
+    if not _target():
         return
     _passes[name] = _passes.get(name, 0) + 1
-    if _TARGET in (name, f"{name}:{_passes[name]}"):
+    if _target() in (name, f"{name}:{_passes[name]}"):
         os.kill(os.getpid(), signal.SIGKILL)

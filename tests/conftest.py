@@ -97,7 +97,7 @@ def assistant(fake_embedder) -> Assistant:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from assistant.embedding import BundledEmbedder
+    from assistant.index.embedding import BundledEmbedder
 
     return BundledEmbedder()
 
@@ -105,7 +105,7 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory, real_embedder) -> tuple[Path, Path]:
     """The client's corpus built once with the real model: (corpus, index). Read-only for tests."""
-    from assistant.build import build
+    from assistant.index.build import build
 
     root = tmp_path_factory.mktemp("real")
     corpus, index = root / "corpus", root / "index"

@@ -4,7 +4,7 @@ ASSISTANT_CRASH_AT (see assistant/faults.py) makes it SIGKILL itself at a named 
 import sys
 from pathlib import Path
 
-from assistant.build import build
+from assistant.index.build import build
 from tests.fakes import FakeEmbedder
 
 if __name__ == "__main__":

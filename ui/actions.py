@@ -4,9 +4,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assistant.actions import select
 from assistant.errors import AssistantError
 from assistant.exports import table, xlsx_bytes
+from assistant.ingest.actions import select
 from ui.common import DOCUMENTS_PAGE, escape, get_assistant
 
 assistant = get_assistant()

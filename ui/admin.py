@@ -4,8 +4,8 @@ import hmac
 
 import streamlit as st
 
-from assistant import uploads
 from assistant.errors import AssistantError
+from assistant.ingest import uploads
 from ui.common import escape, get_assistant
 
 assistant = get_assistant()
@@ -43,7 +43,10 @@ staging = corpus / uploads.STAGING
 staged = sorted(staging.glob("*")) if staging.exists() else []
 for path in staged:
     with st.container(border=True):
-        preview = uploads.preview(path)
+        key = f"preview-{path.name}-{path.stat().st_mtime_ns}"  # read once per staged file
+        if key not in st.session_state:
+            st.session_state[key] = assistant.preview(path)
+        preview = st.session_state[key]
         st.markdown(f"**{escape(path.name)}** — waiting to be added")
         if preview.error:
             st.error(preview.error)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from assistant.answer import to_markdown
 from assistant.errors import AssistantError
+from assistant.ingest.actions import LABELS
 from ui.common import DOCUMENTS_PAGE, escape, get_assistant, highlighted, lines
 
 EXAMPLES = [
@@ -15,18 +16,22 @@ EXAMPLES = [
     "What is EC in charge of?",
     "What is the status of GCAP-19?",
 ]
+# the row fields shown under an answer, in this order, labelled as everywhere else
 ROW_FIELDS = [
-    ("action", "Action"),
-    ("body_in_charge", "Body in charge"),
-    ("responsible_team", "Responsible team"),
-    ("timeframe", "Timeframe"),
-    ("priority", "Priority"),
-    ("kpi", "KPI"),
-    ("topic", "Area/Topic"),
-    ("objective", "Objective"),
-    ("strategic_objectives", "Strategic objectives"),
-    ("gcap", "GCAP (likely match)"),
-    ("status", "Status"),
+    (name, LABELS[name])
+    for name in (
+        "action",
+        "body_in_charge",
+        "responsible_team",
+        "timeframe",
+        "priority",
+        "kpi",
+        "topic",
+        "objective",
+        "strategic_objectives",
+        "gcap",
+        "status",
+    )
 ]
 
 

@@ -7,8 +7,8 @@ import re
 import streamlit as st
 
 from assistant.config import Settings, get_settings
-from assistant.embedding import BundledEmbedder
 from assistant.engine import Assistant
+from assistant.index.embedding import BundledEmbedder
 
 DOCUMENTS_PAGE = "ui/documents.py"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:])")

@@ -7,16 +7,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..acronyms import expand
-from ..actions import ActionFilter, matches
-from ..embedding import Embedder
-from ..store import Generation
+from ..index.embedding import Embedder
+from ..index.store import Generation
+from ..ingest.acronyms import expand
+from ..ingest.actions import ActionFilter, matches
+from ..ingest.status import status_word
+from ..ingest.timeframes import MONTHS, SEASONS
 from ..words import fold, keys_of
 from . import language
 from .abstention import Calibration
 from .lexicon import NEIGHBOURS
 from .library import Library
-from .reading import Reader, Reading, Word, status_word
+from .reading import Reader, Reading, Word
 from .rendering import Answer
 from .router import FIELDS, Router
 from .routes import (
@@ -305,7 +307,4 @@ class Answerer:
 
 
 def _is_month_or_period(word: str) -> bool:
-    return word in {
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december", "spring", "summer", "autumn", "fall", "winter", "half",
-    }  # fmt: skip
+    return word in MONTHS or word in SEASONS or word == "half"

@@ -7,10 +7,10 @@ import re
 
 import numpy as np
 
-from ..actions import ActionRow
-from ..embedding import Embedder
-from ..status import StatusItem
-from ..store import Generation, Item
+from ..index.embedding import Embedder
+from ..index.store import Generation, Item
+from ..ingest.actions import ActionRow
+from ..ingest.status import StatusItem
 from .lexicon import Lexicon
 from .rendering import Citation
 from .router import example_words

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import distance
 
-from ..actions import ActionFilter, parse_timeframe
+from ..ingest.actions import ActionFilter
+from ..ingest.status import status_word
+from ..ingest.timeframes import PERIOD, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
 from .lexicon import Lexicon
 from .router import FIELDS, Router, example_words
@@ -35,15 +37,11 @@ _PRIORITY_WORDS = (
 )
 _SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")
 _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
-_PERIOD = (
-    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"spring|summer|autumn|fall|winter)\s+)?(?:20\d\d)"
-)
 _HALF = re.compile(r"\b(first|second|1st|2nd) half of (20\d\d)\b", re.IGNORECASE)
-_BEFORE = re.compile(rf"\b(?:before|by|until|no later than)\s+(?:the end of\s+)?({_PERIOD})\b", re.IGNORECASE)
-_AFTER = re.compile(rf"\b(?:after|from|since|beyond)\s+({_PERIOD})\b", re.IGNORECASE)
+_BEFORE = re.compile(rf"\b(?:before|by|until|no later than)\s+(?:the end of\s+)?({PERIOD})\b", re.IGNORECASE)
+_AFTER = re.compile(rf"\b(?:after|from|since|beyond)\s+({PERIOD})\b", re.IGNORECASE)
 _DURING = re.compile(
-    rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within)\s+({_PERIOD})\b", re.IGNORECASE
+    rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within)\s+({PERIOD})\b", re.IGNORECASE
 )
 _FOLLOW_UP = re.compile(
     r"^\s*(?:and|also|what about|how about|same for)\b|\b(?:it|its|that|this|they|them|those|these|"
@@ -51,16 +49,6 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS = frozenset("it its that this they them those these one same else".split())
-_STATUS_WORDS = (
-    (
-        re.compile(r"\bin progress\b|\bpending\b|\bongoing\b|\bunderway\b|\bstill open\b", re.IGNORECASE),
-        "in progress",
-    ),
-    (
-        re.compile(r"\bdelivered\b|\bcompleted?\b|\bfinished\b|\bdone\b|\baccomplished\b", re.IGNORECASE),
-        "delivered",
-    ),
-)
 _ACRONYM = re.compile(r"\b([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\b")
 
 
@@ -351,11 +339,6 @@ def _typo_of_a_name(folded: str, lexicon: Lexicon) -> bool:
         return False
     fixed = lexicon.correct(folded)
     return fixed is not None and distance.OSA.distance(folded, fixed) == 1
-
-
-def status_word(text: str) -> str | None:
-    """ "in progress" or "delivered" when a text names one of them."""
-    return next((value for pattern, value in _STATUS_WORDS if pattern.search(text)), None)
 
 
 def _looks_like_name(token: str, opening: bool) -> bool:

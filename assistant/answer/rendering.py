@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..actions import ActionRow
+from ..ingest.actions import ActionRow
 
 # the fields a row answer can give, in the order they are named when not asked for
 FIELDS = ("owner", "when", "priority", "kpi", "status")

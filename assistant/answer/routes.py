@@ -9,10 +9,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..actions import ActionFilter, matches
-from ..status import StatusItem
-from ..store import Item
-from ..text import split_sentences
+from ..index.store import Item
+from ..ingest.actions import ActionFilter, matches
+from ..ingest.status import StatusItem
+from ..ingest.text import split_sentences
+from ..ingest.timeframes import DATE, MONTHS
 from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
@@ -279,23 +280,15 @@ def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:
     )
 
 
-_DATE = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"spring|summer|autumn|winter|(?:19|20)\d\d|FY\s?\d\d|TBD|continuous)\b",
-    re.IGNORECASE,
-)
-
-
 def _figures(text: str) -> list[str]:
     """Numbers that count something: not years, not the days of dates ("3 March 2025")."""
-    text = re.sub(rf"\b\d{{1,2}}\s+(?={_MONTHS})", " ", text, flags=re.IGNORECASE)
+    text = re.sub(rf"\b\d{{1,2}}\s+(?={'|'.join(MONTHS)})", " ", text, flags=re.IGNORECASE)
     return [n for n in re.findall(r"\b\d+(?:[.,]\d+)?\b", text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
 
 
 _ASKS_DATE = re.compile(
     r"^\W*when\b|\bwhat (?:date|year|month)\b|\bwhich (?:date|year|month)\b|\bby when\b", re.I
 )
-_MONTHS = "(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 
 
 def wanted_kind(reading: Reading) -> str | None:
@@ -310,7 +303,7 @@ def wanted_kind(reading: Reading) -> str | None:
 def _has_kind(text: str, kind: str, question: str) -> bool:
     if kind == "figure":  # a figure the question does not already give
         return bool(set(_figures(text)) - set(_figures(question)))
-    return bool(_DATE.search(text))
+    return bool(DATE.search(text))
 
 
 def _kind_missing(reading: Reading, answer: Answer) -> bool:

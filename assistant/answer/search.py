@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..embedding import Embedder
-from ..store import Generation, Item
+from ..index.embedding import Embedder
+from ..index.store import Generation, Item
 from ..words import content_terms
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion: damps the top ranks' dominance

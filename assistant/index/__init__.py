@@ -1,0 +1,1 @@
+"""The second stage: embedding, the index generations on disk, and building them."""

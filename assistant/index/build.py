@@ -1,0 +1,260 @@
+"""Building the index: load what changed, cut passages, embed, write a generation, switch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from ..config import Settings, get_settings
+from ..errors import AssistantError, BuildFailedError, DocumentError
+from ..faults import checkpoint
+from ..ingest.acronyms import find_acronyms
+from ..ingest.actions import ActionRow
+from ..ingest.documents import DocumentInfo, discover, info_for, load_manifest
+from ..ingest.items import DocumentRecord, Item, Prepared
+from ..ingest.pipeline import PIPELINE_VERSION, source_hash
+from ..ingest.status import StatusItem, link
+from ..ingest.worker import ParseWorker
+from ..words import STOPWORDS, index_terms
+from . import store
+from .embedding import Embedder
+from .store import Generation, Term
+
+Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+# The most frequent words of the index get a vector each, for the question words nearest in
+# meaning; rarer ones (names, misspellings in the source) are reached by spelling only.
+MAX_TERM_VECTORS = 50_000
+
+
+@dataclass
+class BuildSummary:
+    generation: str | None = None
+    changed: bool = False
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # file -> message
+    kept: list[str] = field(default_factory=list)  # failed now, previous version still indexed
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # file -> what to review
+    status_items: int = 0
+    passages: int = 0
+    actions: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def build(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    wait: float | None = None,
+    settings: Settings | None = None,
+) -> BuildSummary:
+    """Bring the index up to date with the corpus; the previous generation stays live on failure."""
+    started = time.perf_counter()
+    progress = progress or (lambda stage, advance, total: None)
+    settings = settings or get_settings()
+    with store.build_lock(index_dir, wait=wait):
+        store.prune(index_dir)
+        summary = _build_locked(corpus_dir, index_dir, embedder, progress, settings)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build_locked(
+    corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: Progress, settings: Settings
+) -> BuildSummary:
+    summary = BuildSummary()
+    manifest = load_manifest(corpus_dir)
+    files = discover(corpus_dir)
+    previous = _previous(index_dir, embedder)
+    old_docs = {d.doc: d for d in previous.documents()} if previous else {}
+    if not files and not old_docs:
+        raise BuildFailedError(
+            f"{corpus_dir} has no documents (.pdf, .txt, .md); add some and run build again"
+        )
+
+    prepared: list[Prepared] = []
+    worker = ParseWorker(settings.parse_seconds, settings.parse_mb, settings.max_file_bytes)
+    for path in files:
+        progress("load", 0, len(files))
+        checkpoint("load")
+        info = info_for(path, manifest)
+        old = old_docs.get(path.name)
+        try:
+            sha = source_hash(path)
+            if old and old.sha256 == sha and previous is not None:
+                prepared.append(_reuse(previous, old, info))
+                summary.unchanged.append(path.name)
+            else:
+                ready = worker.prepare(path, info, sha)
+                prepared.append(ready)
+                if ready.warnings:
+                    summary.warnings[path.name] = ready.warnings
+                (summary.updated if old else summary.added).append(path.name)
+        except DocumentError as exc:
+            summary.failed[path.name] = str(exc)
+            if old and previous is not None:  # nothing already indexed is lost
+                prepared.append(_reuse(previous, old, info))
+                summary.kept.append(path.name)
+        except OSError as exc:
+            summary.failed[path.name] = f"{path}: cannot be read ({exc}); check the file, then rebuild"
+        progress("load", 1, len(files))
+    worker.close()
+    present = {p.name for p in files}
+    summary.removed = sorted(doc for doc in old_docs if doc not in present)
+
+    summary.passages = sum(p.record.passages for p in prepared)
+    summary.actions = sum(p.record.actions for p in prepared)
+    summary.status_items = _link_all(prepared)
+    metadata_same = all(p.record == old_docs.get(p.record.doc) for p in prepared) and len(prepared) == len(
+        old_docs
+    )
+    if previous is not None and metadata_same and not (summary.added or summary.updated or summary.removed):
+        summary.generation = previous.name  # nothing to write: the live generation is current
+        previous.close()
+        return summary
+    if not prepared:
+        raise BuildFailedError(
+            "no document could be indexed; the previous index (if any) stays live. "
+            + " ".join(summary.failed.values())
+        )
+
+    summary.embedded = _embed_missing(prepared, embedder, progress)
+    checkpoint("embedded")
+    everything = [item for p in prepared for item in p.items]
+    terms, term_vectors = _vocabulary(everything, previous, embedder, progress)
+    path = store.new_generation_dir(index_dir)
+    progress("write", 0, 1)
+    store.write_generation(
+        path,
+        terms=terms,
+        term_vectors=term_vectors,
+        acronyms=find_acronyms(item.search_text or item.text for item in everything),
+        documents=[p.record for p in prepared],
+        pages=[row for p in prepared for row in p.pages],
+        items=everything,
+        vectors=np.vstack([p.vectors for p in prepared]),
+        manifest={
+            "pipeline": PIPELINE_VERSION,
+            "model": {
+                "name": embedder.name,
+                "fingerprint": embedder.fingerprint,
+                "dimension": embedder.dimension,
+            },
+            "documents": {
+                p.record.doc: {"sha256": p.record.sha256, "title": p.record.title} for p in prepared
+            },
+            "failed": summary.failed,
+        },
+    )
+    checkpoint("written")
+    Generation.open(path, embedder.fingerprint, verify=True).close()  # check before going live
+    checkpoint("verified")
+    store.switch_current(index_dir, path.name)
+    checkpoint("switched")
+    progress("write", 1, 1)
+    if previous is not None:
+        previous.close()
+    store.prune(index_dir)
+    checkpoint("pruned")
+    summary.generation, summary.changed = path.name, True
+    return summary
+
+
+def _previous(index_dir: Path, embedder: Embedder) -> Generation | None:
+    """The live generation if its vectors can be reused by this model and pipeline."""
+    try:
+        generation = store.open_current(index_dir, embedder.fingerprint)
+    except AssistantError:
+        return None
+    if generation.manifest.get("pipeline") != PIPELINE_VERSION:
+        generation.close()
+        return None
+    return generation
+
+
+def _link_all(prepared: list[Prepared]) -> int:
+    """Link status items to plan rows across all documents; rewrite both sides' data."""
+    rows = [ActionRow.from_dict(i.data) for p in prepared for i in p.items if i.kind == "action"]
+    statuses = [StatusItem(**i.data) for p in prepared for i in p.items if i.kind == "status"]
+    link(statuses, rows)
+    new_data = {("action", r.doc, r.row): r.to_dict() for r in rows}
+    new_data.update({("status", s.doc, s.number): s.to_dict() for s in statuses})
+    for p in prepared:
+        p.items = [replace(i, data=new_data.get((i.kind, i.doc, i.ordinal), i.data)) for i in p.items]
+    return len(statuses)
+
+
+def _reuse(previous: Generation, old: DocumentRecord, info: DocumentInfo) -> Prepared:
+    """An unchanged document: its items and vectors come from the live generation."""
+    items = previous.items_of(doc=old.doc)
+    vectors = previous.vectors_of([item.id for item in items])
+    pages = [
+        (old.doc, row["number"], row["text"])
+        for row in previous.query("SELECT number, text FROM pages WHERE doc = ? ORDER BY number", (old.doc,))
+    ]
+    record = replace(old, title=info.title, kind=info.kind, date=info.date, meeting=info.meeting)
+    return Prepared(record, pages, items, vectors)
+
+
+def _vocabulary(
+    items: list[Item], previous: Generation | None, embedder: Embedder, progress: Progress
+) -> tuple[list[Term], np.ndarray]:
+    """Every term of the index with its document frequency; the most frequent words with a
+    vector (reused from the previous generation where it has one)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for term in index_terms(item.search_text or item.text):
+            counts[term] = counts.get(term, 0) + 1
+    words = sorted(
+        (t for t in counts if t.isalpha() and len(t) > 2 and t not in STOPWORDS),
+        key=lambda t: (-counts[t], t),
+    )[:MAX_TERM_VECTORS]
+    old: dict[str, int] = {}
+    if previous is not None:
+        old = {t.term: t.vector for t in previous.terms() if t.vector is not None}
+    reused = [w for w in words if w in old]
+    fresh = [w for w in words if w not in old]
+    progress("terms", 0, len(fresh))
+    vectors = {}
+    if reused:
+        vectors.update(zip(reused, previous.term_vectors_of([old[w] for w in reused]), strict=True))
+    if fresh:
+        vectors.update(
+            zip(
+                fresh,
+                embedder.encode(fresh, progress=lambda n: progress("terms", n, len(fresh))),
+                strict=True,
+            )
+        )
+    ids = {w: i for i, w in enumerate(words)}
+    terms = [Term(t, n, ids.get(t)) for t, n in sorted(counts.items())]
+    matrix = (
+        np.vstack([vectors[w] for w in words]) if words else np.zeros((0, embedder.dimension), np.float32)
+    )
+    return terms, matrix
+
+
+def _embed_missing(prepared: list[Prepared], embedder: Embedder, progress: Progress) -> int:
+    todo = [p for p in prepared if p.vectors is None]
+    total = sum(len(p.items) for p in todo)
+    progress("embed", 0, total)
+    for p in todo:
+
+        def step(n: int) -> None:
+            checkpoint("embed-batch")
+            progress("embed", n, total)
+
+        p.vectors = embedder.encode([item.search_text or item.text for item in p.items], progress=step)
+    return total

@@ -1,0 +1,136 @@
+"""Files uploaded by staff: checked on the server, previewed, then added to the corpus.
+
+The type is decided by content, not by name; the name is sanitised; nothing can be written
+outside the corpus; a file goes live only when staff accept it and rebuild.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import AssistantError
+from .worker import ParseWorker
+
+MAX_BYTES = 50 * 1024 * 1024  # also Streamlit's server.maxUploadSize
+STAGING = ".staging"
+
+
+class UploadRefused(AssistantError):
+    """An upload that will not be stored, with the reason and what to do."""
+
+
+@dataclass
+class Preview:
+    """What a file would add to the index, before it goes live."""
+
+    name: str
+    pages: int = 0
+    passages: int = 0
+    action_rows: int = 0
+    status_items: int = 0
+    first_passages: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no control characters, no leading dot, letters kept."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = unicodedata.normalize("NFKC", base)
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")  # control, format
+    base = re.sub(r"[^\w.\- ]+", "", base).strip().replace(" ", "-")
+    base = re.sub(r"\.{2,}", ".", base).lstrip(".-")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    return (stem[:100] or "upload") + (f".{suffix.lower()[:8]}" if suffix else "")
+
+
+def detect_type(data: bytes) -> str | None:
+    """'.pdf' for a PDF, '.txt' for UTF-8 text, None for anything else (judged by content)."""
+    if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return ".pdf"
+    if b"\x00" in data[:8192]:
+        return None
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return ".txt"
+
+
+def check(name: str, data: bytes) -> str:
+    """The name to store an upload under, or UploadRefused saying why."""
+    clean = safe_name(name)
+    if not data:
+        raise UploadRefused(f"{clean}: the file is empty; upload the full document")
+    if len(data) > MAX_BYTES:
+        raise UploadRefused(
+            f"{clean}: {len(data) / 1e6:.0f} MB is over the 50 MB limit; split or compress the document"
+        )
+    kind = detect_type(data)
+    suffix = Path(clean).suffix.lower()
+    if kind is None:
+        raise UploadRefused(f"{clean}: not a PDF nor UTF-8 text; upload a .pdf, .txt or .md file")
+    if kind == ".pdf" and suffix != ".pdf":
+        clean = f"{Path(clean).stem}.pdf"  # a PDF under another name is stored as what it is
+    elif kind == ".txt" and suffix not in (".txt", ".md"):
+        if suffix == ".pdf":
+            raise UploadRefused(f"{clean}: named .pdf but it is not a PDF; export a real PDF and retry")
+        clean = f"{Path(clean).stem}.txt"
+    return clean
+
+
+def target(corpus_dir: Path, name: str) -> Path:
+    """The path an accepted upload is written to, refusing anything outside the corpus."""
+    corpus = corpus_dir.resolve()
+    path = (corpus / name).resolve()
+    if path.parent != corpus:
+        raise UploadRefused(f"{name}: a file name may not lead outside the corpus")
+    return path
+
+
+def stage(corpus_dir: Path, name: str, data: bytes) -> Path:
+    """Check an upload and keep it out of the corpus (in corpus/.staging/) until accepted."""
+    clean = check(name, data)
+    staging = corpus_dir / STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    path = staging / target(corpus_dir, clean).name
+    _write_atomic(path, data)
+    return path
+
+
+def preview(path: Path, settings: Settings) -> Preview:
+    """Pages, passages, action rows and warnings of a staged file, as the build would see them:
+    read by the same limited worker as the build, never in the process serving delegates."""
+    result = Preview(name=path.name)
+    with ParseWorker(settings.parse_seconds, settings.parse_mb, settings.max_file_bytes) as worker:
+        try:
+            found = worker.preview(path)
+        except AssistantError as exc:
+            result.error = str(exc)
+            return result
+    for name, value in found.items():
+        setattr(result, name, value)
+    return result
+
+
+def accept(corpus_dir: Path, staged: Path) -> Path:
+    """Move a staged file into the corpus (replacing a file of the same name)."""
+    path = target(corpus_dir, staged.name)
+    os.replace(staged, path)
+    return path
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(handle.name, path)

@@ -1,0 +1,1 @@
+"""Tooling beside the product path: the evaluation, fitting what answers learn, benchmarks."""

@@ -1,0 +1,322 @@
+"""Benchmarks that print figures (never timed tests): warm ask latency against its floor."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from ..engine import Assistant
+from .evaluation import DEFAULT_QUESTIONS, load_questions
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def ask_latency(assistant: Assistant, rounds: int = 5) -> list[str]:
+    """Median and p95 of warm `ask` over the evaluation questions, next to one query embedding."""
+    questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)]
+    assistant.ask(questions[0])  # load the model and the index: "warm" means after this
+    ask_ms, embed_ms = [], []
+    for _ in range(rounds):  # each round: the floor over all questions, then ask over all
+        for question in questions:
+            started = time.perf_counter()
+            assistant.embedder.encode([question])
+            embed_ms.append((time.perf_counter() - started) * 1000)
+        for question in questions:
+            started = time.perf_counter()
+            assistant.ask(question)
+            ask_ms.append((time.perf_counter() - started) * 1000)
+    ratio = statistics.median(ask_ms) / statistics.median(embed_ms)
+
+    def line(label: str, values: list[float]) -> str:
+        median, p95 = statistics.median(values), _percentile(values, 0.95)
+        return f"{label:<23} median {median:6.1f} ms   p95 {p95:6.1f} ms"
+
+    return [
+        f"questions: {len(questions)} x {rounds} rounds",
+        line("ask (warm):", ask_ms),
+        line("query embedding floor:", embed_ms),
+        f"ask / floor (medians): {ratio:.2f}x",
+    ]
+
+
+# ---------------------------------------------------------------- build, peer, scale, 1M
+
+
+def build_figures(corpus_dir, workdir) -> list[str]:
+    """A full build of the corpus from nothing, a no-change rebuild, embedding throughput."""
+    from pathlib import Path
+
+    from ..index.build import build
+    from ..index.embedding import BundledEmbedder
+
+    embedder = BundledEmbedder()
+    started = time.perf_counter()
+    embedder.model()
+    load = time.perf_counter() - started
+    index = Path(workdir) / "bench-index"
+    full = build(corpus_dir, index, embedder)
+    again = build(corpus_dir, index, embedder)
+    texts = [i.search_text or i.text for i in _items(index, embedder)]
+    started = time.perf_counter()
+    for _ in range(3):
+        embedder.encode(texts)
+    rate = 3 * len(texts) / (time.perf_counter() - started)
+    return [
+        f"model load: {load:.1f} s",
+        f"full build of the corpus ({full.passages} passages, {full.actions} action rows, "
+        f"{full.embedded} items embedded): {full.seconds:.1f} s",
+        f"no-change rebuild: {again.seconds * 1000:.0f} ms (changed: {again.changed})",
+        f"embedding throughput on the corpus's items: {rate:.0f} items/s "
+        f"(mean {sum(map(len, texts)) / len(texts):.0f} characters: passages, action rows, status items)",
+    ]
+
+
+def _vectors(index):
+    """All the stored vectors of an index's current generation."""
+    from ..index import store
+
+    generation = store.open_current(index, None)
+    return generation.vectors_of([item.id for item in generation.items_of()])
+
+
+def _items(index, embedder):
+    from ..index import store
+
+    return store.open_current(index, embedder.fingerprint).items_of()
+
+
+def peer_latency(assistant: Assistant, rounds: int = 3) -> list[str]:
+    """The naive peer (fixed chunks, same model, FAISS flat, top 4) timed on the same questions."""
+    import faiss
+
+    from .evaluation import NaiveBaseline
+
+    naive = NaiveBaseline(assistant.corpus_dir, assistant.embedder)
+    index = faiss.IndexFlatIP(naive.vectors.shape[1])
+    index.add(naive.vectors)
+    questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)]
+    times = []
+    for _ in range(rounds):
+        for question in questions:
+            started = time.perf_counter()
+            index.search(assistant.embedder.encode([question]), 4)
+            times.append((time.perf_counter() - started) * 1000)
+    return [
+        f"{'naive peer (chunks):':<23} median {statistics.median(times):6.1f} ms   "
+        f"p95 {_percentile(times, 0.95):6.1f} ms   ({len(naive.chunks)} chunks, top 4, no answer text)"
+    ]
+
+
+def synthetic_corpus(directory, passages: int, source_texts: list[str], seed: int = 7) -> None:
+    """`passages` paragraphs of realistic length (lengths drawn from the real corpus), made of
+    sentences recombined from it, in files of 200 numbered paragraphs."""
+    import random
+
+    from ..ingest.text import split_sentences
+
+    rng = random.Random(seed)
+    sentences = [s for t in source_texts for s in split_sentences(t) if len(s) > 30]
+    lengths = [len(t) for t in source_texts]
+    directory.mkdir(parents=True, exist_ok=True)
+    for start in range(0, passages, 200):
+        lines = ["I. Synthetic report", ""]
+        for n in range(1, min(200, passages - start) + 1):
+            target, text = rng.choice(lengths), ""
+            while len(text) < target:
+                text += rng.choice(sentences) + " "
+            lines += [f"{n}. {text.strip()}", ""]
+        (directory / f"synthetic-{start // 200:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
+
+
+def scale_figures(size: int, workdir, source_texts: list[str]) -> list[str]:
+    """Build a synthetic corpus of `size` passages; then, in a fresh process, search it."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ..index.build import build
+    from ..index.embedding import BundledEmbedder
+
+    corpus, index = Path(workdir) / f"corpus-{size}", Path(workdir) / f"index-{size}"
+    synthetic_corpus(corpus, size, source_texts)
+    embedder = BundledEmbedder()
+    embedder.model()
+    summary = build(corpus, index, embedder)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.benchmark", "serve", str(corpus), str(index)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    served = json.loads(out.stdout.strip().splitlines()[-1])
+    return [
+        f"{size:,} generated paragraphs, {summary.passages:,} passages indexed ({summary.embedded:,} "
+        f"items): build {summary.seconds:.0f} s ({summary.embedded / summary.seconds:.0f} items/s, "
+        "embedding included); "
+        f"search p50 {served['p50']:.1f} ms, p95 {served['p95']:.1f} ms "
+        f"(hybrid, {served['queries']} queries); resident memory {served['rss_mb']:.0f} MB "
+        f"(peak of the serving process: index + model + searches)",
+    ]
+
+
+def _serve(corpus: str, index: str) -> None:
+    """Child of scale_figures: open the index, search, report timings and peak memory (JSON)."""
+    import json
+    from pathlib import Path
+
+    from ..config import Settings
+
+    assistant = Assistant(Settings(Path(corpus), Path(index), None))
+    questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)]
+    assistant.search(questions[0])
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        assistant.search(question, k=5)
+        times.append((time.perf_counter() - started) * 1000)
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent across
+    # fork and exec, so a child of a 2 GB benchmark would report 2 GB whatever it used
+    status = Path("/proc/self/status").read_text()
+    rss = int(status.split("VmHWM:")[1].split()[0]) / 1024
+    print(
+        json.dumps(
+            {
+                "p50": statistics.median(times),
+                "p95": _percentile(times, 0.95),
+                "queries": len(times),
+                "rss_mb": rss,
+            }
+        )
+    )
+
+
+def million_figures(reference, questions, count: int = 1_000_000) -> list[str]:
+    """Flat against HNSW and IVF at a million vectors: build time, query time, recall@10.
+
+    The vectors are drawn from a Gaussian with the mean and covariance of `reference` (real
+    embeddings of passages), so they share the anisotropy of the model's space, which is what
+    decides how well an approximate index recalls; the queries are `questions`, real question
+    embeddings. (Isotropic or clustered random vectors flatter IVF and punish HNSW.)"""
+    import faiss
+    import numpy as np
+
+    faiss.omp_set_num_threads(2)  # building is batch work: both cores
+    rng = np.random.default_rng(3)
+    dimension = reference.shape[1]
+    mean = reference.mean(axis=0)
+    covariance = np.cov(reference, rowvar=False) + 1e-6 * np.eye(dimension)
+    values, vectors = np.linalg.eigh(covariance)
+    transform = (vectors * np.sqrt(np.clip(values, 0, None))).T.astype(np.float32)
+    data = np.empty((count, dimension), dtype=np.float32)
+    for start in range(0, count, 100_000):
+        block = rng.standard_normal((min(100_000, count - start), dimension)).astype(np.float32)
+        data[start : start + len(block)] = block @ transform + mean
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    probe = np.ascontiguousarray(questions, dtype=np.float32)
+    queries = len(probe)
+    lines = [
+        f"{count:,} unit vectors drawn like {len(reference):,} real passage embeddings "
+        f"(mean and covariance), {dimension} dimensions; {queries} real question embeddings as queries"
+    ]
+
+    def timed_search(index, label, build_seconds, truth=None):
+        faiss.omp_set_num_threads(1)  # served one query at a time, as the app does
+        times, found = [], []
+        for q in probe:
+            started = time.perf_counter()
+            _, ids = index.search(q.reshape(1, -1), 10)
+            times.append((time.perf_counter() - started) * 1000)
+            found.append(ids[0])
+        faiss.omp_set_num_threads(2)
+        recall = (
+            1.0
+            if truth is None
+            else float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=False)]))
+        )
+        lines.append(
+            f"{label:<28} build {build_seconds:6.1f} s   query p50 {statistics.median(times):7.2f} ms   "
+            f"p95 {_percentile(times, 0.95):7.2f} ms   recall@10 {recall:.3f}"
+        )
+        return found
+
+    started = time.perf_counter()
+    flat = faiss.IndexFlatIP(dimension)
+    flat.add(data)
+    truth = timed_search(flat, "flat (exact)", time.perf_counter() - started)
+
+    started = time.perf_counter()
+    lists = 4096 if count >= 1_000_000 else max(16, int(4 * count**0.5))  # about 4 sqrt(n)
+    quantizer = faiss.IndexFlatIP(dimension)
+    ivf = faiss.IndexIVFFlat(quantizer, dimension, lists, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(data[rng.choice(count, min(count, 50 * lists), replace=False)])
+    ivf.add(data)
+    built = time.perf_counter() - started
+    for nprobe in (16, 64, 256):
+        ivf.nprobe = nprobe
+        timed_search(ivf, f"IVF{lists} nprobe={nprobe}", built, truth)
+
+    started = time.perf_counter()
+    hnsw = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction = 40
+    hnsw.add(data)
+    built = time.perf_counter() - started
+    for ef in (64, 128, 256):
+        hnsw.hnsw.efSearch = ef
+        timed_search(hnsw, f"HNSW32 efSearch={ef}", built, truth)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m assistant.benchmark [all|scale|million]`: print figures; `all` also writes
+    docs/benchmarks.md."""
+    import os
+    import platform
+    import sys
+    import tempfile
+    from datetime import date
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "serve":
+        _serve(args[1], args[2])
+        return
+    what = args[0] if args else "all"
+    assistant = Assistant()
+    sections: list[tuple[str, list[str]]] = []
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    report = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+    def section(title: str, lines: list[str]) -> None:
+        sections.append((title, lines))
+        print(f"\n## {title}", *lines, sep="\n", flush=True)
+        if what == "all":  # written after every section: a long run keeps what it measured
+            text = [
+                f"# Benchmarks\n\nMeasured {date.today()} on {machine} with `make bench` "
+                "(`python -m assistant.benchmark all`; the browser figures come from "
+                "`python -m tests.e2e`).\n"
+            ]
+            text += [f"## {t}\n\n```\n" + "\n".join(body) + "\n```\n" for t, body in sections]
+            report.write_text("\n".join(text))
+
+    with tempfile.TemporaryDirectory() as workdir:
+        if what in ("all", "build"):
+            section("Build", build_figures(assistant.corpus_dir, workdir))
+        if what in ("all", "ask"):
+            section("Ask (warm)", ask_latency(assistant) + peer_latency(assistant))
+        reference = _vectors(assistant.index_dir)
+        if what in ("all", "scale"):
+            texts = [i.text for i in assistant.generation().items_of(kind="passage")]
+            for size in (10_000, 100_000):
+                section(f"Scale: {size:,} passages", scale_figures(size, workdir, texts))
+            reference = _vectors(Path(workdir) / "index-10000")
+        if what in ("all", "million"):
+            questions = assistant.embedder.encode([q.question for q in load_questions(DEFAULT_QUESTIONS)])
+            section("FAISS index at 1M vectors", million_figures(reference, questions))
+
+
+if __name__ == "__main__":
+    main()

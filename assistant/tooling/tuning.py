@@ -1,0 +1,136 @@
+"""Fitting what answers learn, on the dev split only (`assistant tune`): the router (which kind
+of answer a question asks for) and the calibrated abstention (whether the documents answer).
+
+The test split is never read here: `assistant eval` reports it afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..answer.abstention import WEIGHTS as ABSTENTION_WEIGHTS
+from ..answer.abstention import Evidence
+from ..answer.router import EXAMPLES, ROUTES, features_of, frame_keys, frame_text
+from ..answer.router import WEIGHTS as ROUTER_WEIGHTS
+from ..engine import Assistant
+from .evaluation import Question
+
+# the route a dev question's kind asks for (follow-ups, GCAP items and unanswerable questions
+# are routed by other means, so they teach the router nothing)
+KIND_ROUTES = {
+    "owner": "owner",
+    "when": "when",
+    "priority": "priority",
+    "kpi": "kpi",
+    "status": "status",
+    "list": "list",
+    "passage": "passage",
+    "why-how": "passage",
+}
+# topics put in place of X in the examples, so that the router learns the frame, not the topic
+FILLERS = ("the waste procedures", "the training workshop", "this action", "the survey")
+REFUSED_ON_DEV = 0.03  # share of answerable dev questions the threshold may refuse
+DENSE_MARGIN = 0.05  # how far under the least similar answerable dev question the floor lies
+REGULARISATION = 3.0  # inverse strength (C) of the logistic regressions' L2 penalty
+
+
+def router_examples(dev: list[Question]) -> tuple[list[str], list[str]]:
+    """Texts and routes: the written examples (X filled with several topics) and the dev split."""
+    data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    texts, routes = [], []
+    for route in ROUTES:
+        for n, example in enumerate(data[route]):
+            for filler in (FILLERS[n % len(FILLERS)], FILLERS[(n + 1) % len(FILLERS)]):
+                texts.append(example.replace("X", filler).replace("Y", "goals"))
+                routes.append(route)
+    for question in dev:
+        if question.kind in KIND_ROUTES and not question.history:
+            texts.append(question.question)
+            routes.append(KIND_ROUTES[question.kind])
+    return texts, routes
+
+
+def fit_router(assistant: Assistant, dev: list[Question], path: Path = ROUTER_WEIGHTS) -> dict:
+    """Fit the router's two models (frame words alone; frame words and the embedding)."""
+    from sklearn.linear_model import LogisticRegression
+
+    texts, routes = router_examples(dev)
+    data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    vocabulary = sorted(
+        {k for route in ROUTES for example in data[route] for k in frame_keys(example.replace("X", " "))}
+    )
+    columns = {k: i for i, k in enumerate(vocabulary)}
+    vectors = assistant.embedder.encode([frame_text(t) for t in texts])
+    out = {"routes": list(ROUTES), "vocabulary": vocabulary, "examples": len(texts)}
+    for name, dense in (("lexical", False), ("dense", True)):
+        matrix = np.vstack([features_of(t, v, columns, dense) for t, v in zip(texts, vectors, strict=True)])
+        model = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(matrix, routes)
+        order = [list(model.classes_).index(r) if r in model.classes_ else None for r in ROUTES]
+        coef = [model.coef_[i].tolist() if i is not None else [0.0] * matrix.shape[1] for i in order]
+        intercept = [float(model.intercept_[i]) if i is not None else -30.0 for i in order]
+        out[name] = {"coef": coef, "intercept": intercept}
+    out["dense"]["fingerprint"] = assistant.embedder.fingerprint
+    path.write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
+    return out
+
+
+def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarray, np.ndarray]:
+    """The evidence each dev question's answer was decided on, and whether it is answerable."""
+    features, labels = [], []
+    for question in dev:
+        if question.other_language:
+            continue
+        history = []
+        for previous in question.history:
+            history.append(assistant.ask(previous, history))
+        answer = assistant.ask(question.question, history)
+        if answer.evidence is not None:  # routes decided without evidence (lists, GCAP items) teach nothing
+            features.append(answer.evidence.vector())
+            labels.append(int(question.answerable))
+    return np.vstack(features), np.asarray(labels)
+
+
+def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTENTION_WEIGHTS) -> dict:
+    """Fit P(answerable | evidence) and pick the threshold that catches every unanswerable dev
+    question while refusing the fewest answerable ones."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    features, labels = abstention_data(assistant, dev)
+    scaler = StandardScaler().fit(features)
+    model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000)
+    model.fit(scaler.transform(features), labels)
+    # fold the scaling into the weights: the product computes coef @ x + intercept on raw values
+    coef = model.coef_[0] / scaler.scale_
+    intercept = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scaler.scale_))
+    probability = 1 / (1 + np.exp(-(features @ coef + intercept)))
+    threshold = _threshold(probability, labels)
+    dense = features[:, Evidence.names().index("dense")]
+    out = {
+        "features": Evidence.names(),
+        "coef": coef.tolist(),
+        "intercept": intercept,
+        "threshold": threshold,
+        # a margin under the least similar answerable dev question: a floor, not a second model
+        "dense_floor": float(dense[labels == 1].min() - DENSE_MARGIN),
+        "fitted_on": {"questions": int(len(labels)), "unanswerable": int((labels == 0).sum())},
+    }
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def _threshold(probability: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold that refuses every unanswerable question it can while refusing at most
+    REFUSED_ON_DEV of the answerable ones (under the goal of one in twenty, for the margin a
+    test split needs); halfway between neighbouring scores."""
+    answerable = np.sort(probability[labels == 1])
+    unanswerable = np.sort(probability[labels == 0])
+    allowed = int(len(answerable) * REFUSED_ON_DEV)
+    # the highest threshold that refuses no more than `allowed` answerable questions
+    ceiling = answerable[allowed] if len(answerable) > allowed else 1.0
+    caught = unanswerable[unanswerable < ceiling]
+    top = caught.max() if len(caught) else ceiling / 2
+    return float((top + ceiling) / 2)

@@ -1,0 +1,294 @@
+"""Answers with the real model: routing, quoting, citing, abstaining, follow-ups, the goals."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from assistant.config import get_settings
+from assistant.engine import Assistant
+from assistant.tooling.evaluation import load_questions, report
+from tests.conftest import PLAN, UPDATE
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def built(real_index):
+    return real_index
+
+
+@pytest.fixture
+def assistant(built, real_embedder):
+    corpus, index = built
+    return Assistant(replace(get_settings(), corpus_dir=corpus, index_dir=index), embedder=real_embedder)
+
+
+def _flat(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_FIELD_VALUES = {
+    "body in charge": lambda r: ", ".join(r.body_in_charge),
+    "responsible team": lambda r: ", ".join(r.responsible_team),
+    "timeframe": lambda r: r.timeframe,
+    "priority": lambda r: r.priority,
+    "KPI": lambda r: r.kpi,
+}
+
+
+def _row_piece_is_the_row(piece, row):
+    """A piece citing a row quotes its action whole, and every field it names is the row's."""
+    fields = piece
+    if "“" in piece:  # the action, its own double quotes turned single
+        said = piece[piece.index("“") + 1 : piece.index("”")]
+        assert said == row.action.replace("“", "‘").replace("”", "’"), (piece, row.action)
+        fields = piece[piece.index("”") + 1 :].strip()
+        if fields.startswith("("):  # “action” (fields), in lists and passage answers
+            fields = fields[1:].removesuffix(")")
+        fields = fields.removeprefix("— ")
+    labels = "|".join(_FIELD_VALUES)
+    for name, said in re.findall(
+        rf"(?i)\b({labels}): (.+?)(?=; (?:{labels}|status): |$)", fields.rstrip(".")
+    ):
+        expected = _FIELD_VALUES[next(k for k in _FIELD_VALUES if k.lower() == name.lower())](row)
+        assert said == (expected or "not given in the table"), (name, said, expected)
+
+
+def _quotes_are_verbatim(answer):
+    """Every sentence of a passage answer, up to its marker, is text of the passage it cites;
+    in other answers every quotation (“...”) is, and row fields are the row's own. (A refusal
+    quotes nothing: its markers point at the closest passages.)"""
+    if answer.abstained:
+        return
+    for piece, marker in re.findall(r"(.+?) \[(\d+)\]", answer.text.replace("\n", " ")):
+        citation = answer.citations[int(marker) - 1]
+        if citation.kind == "action":
+            _row_piece_is_the_row(
+                piece.split(". Action: ")[-1] if "Action: " in piece else piece, citation.row
+            )
+        elif answer.route == "passage":
+            for part in piece.split(" … "):  # sentences left out between quoted ones
+                assert _flat(part) in _flat(citation.text), (part, citation.text)
+        else:
+            quoted = re.findall(r"“(.{20,}?)”(?:\s|$|\.)", piece) or [piece]
+            text = _flat(citation.text).replace("“", "‘").replace("”", "’")
+            assert all(_flat(q).rstrip(".") in text for q in quoted), (piece, citation.text)
+
+
+def test_a_definition_is_quoted_and_cited(assistant):
+    answer = assistant.ask("What is Green Customs?")
+    assert not answer.abstained
+    assert answer.text.startswith("Green Customs refers to the measures that Customs administrations")
+    first = answer.citations[0]
+    assert (first.kind, first.doc, first.page) == ("passage", PLAN, 2)
+    assert first.section == "Definition of “Green Customs”"
+    assert first.quote.startswith("Green Customs refers to")
+    _quotes_are_verbatim(answer)
+
+
+def test_an_owner_question_leads_with_the_owner_then_the_row_and_its_status(assistant):
+    answer = assistant.ask("Who owns the return-refill guidelines?")
+    assert answer.text.startswith("Body in charge: PTC; responsible team: Facilitation [1]. Action: “Develop")
+    assert "timeframe: TBD" in answer.text and "GCAP-19 (in progress)" in answer.text
+    row = answer.citations[0].to_json()
+    assert row["kind"] == "action" and row["body_in_charge"] == ["PTC"]
+    assert row["gcap"] == "GCAP-19" and row["status"] == "in progress"
+    assert row["label"] == "action table, row 14"  # not a page the register cannot vouch for
+    assert answer.citations[1].kind == "passage" and answer.citations[1].doc == UPDATE
+    _quotes_are_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "lead"),
+    [
+        ("who takes care of the waste SOPs?", 5, "Body in charge: EC; responsible team: Compliance"),
+        ("which team is reponsible for the Enforcment Handbook update?", 11, "Body in charge: EC"),
+        ("Who's behind the wildife trafficking operation?", 18, "Body in charge: EC"),
+        ("deadline for the circular economy study??", 33, "Timeframe: June 2023"),
+        ("how will they measure success of the symposia report?", 9, "KPI: "),
+    ],
+)
+def test_delegates_words_typos_and_everyday_verbs_reach_the_row(assistant, question, row, lead):
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].row.row == row
+    assert lead.lower() in answer.text.split("\n")[0 if answer.route == "field" else 1].lower()
+
+
+def test_british_and_american_spellings_meet():
+    from assistant.words import key
+
+    assert key("organise") == key("organized") == key("organizing")
+    assert key("catalogue") == key("catalogs") and key("harmonise") == key("harmonized")
+    assert key("operation") != key("operational")  # inflections only: derivations stay apart
+
+
+def test_a_list_question_gets_every_row_not_the_top_k(assistant):
+    answer = assistant.ask("What is EC in charge of?")
+    assert answer.text.startswith("16 action(s) match body in charge EC:")
+    assert len(answer.citations) == 16
+    assert all("EC" in c.row.body_in_charge for c in answer.citations)
+
+
+def test_a_field_asked_of_a_topic_lists_every_row_on_it(assistant):
+    answer = assistant.ask("What are the KPIs for waste?")
+    assert answer.route == "list" and len(answer.citations) >= 3
+    rows = [c.row for c in answer.citations]
+    assert all("waste" in f"{r.action} {r.topic} {r.objective} {r.kpi}".lower() for r in rows)
+    assert all(f"KPI: {r.kpi}" in answer.text for r in rows)
+
+
+def test_sections_and_objectives_by_their_titles(assistant):
+    research = assistant.ask("whats in the research part of the plan?")
+    assert {c.row.section.split(".")[0] for c in research.citations} == {"SP4"}
+    revenue = assistant.ask("which actions support revenue collection")
+    assert revenue.citations and all("SO2" in c.row.strategic_objectives for c in revenue.citations)
+
+
+def test_priority_words_mean_the_plans_scale(assistant):
+    top = assistant.ask("which actions are top priority?")
+    assert top.citations and {c.row.priority for c in top.citations} == {"A"}
+    undecided = assistant.ask("which actions still have no priority decided?")
+    assert undecided.citations and {c.row.priority for c in undecided.citations} == {"?"}
+
+
+def test_a_why_question_is_answered_from_passages(assistant):
+    answer = assistant.ask("how did the plan come about?")
+    assert not answer.abstained and answer.citations[0].kind == "passage"
+
+
+def test_a_question_in_french_is_told_the_documents_are_english(assistant):
+    answer = assistant.ask("Quelle équipe s'occupe des procédures pour les envois de déchets ?")
+    assert answer.route == "language" and "French" in answer.text and "English" in answer.text
+    assert "not in these documents" not in answer.text
+
+
+def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
+    answer = assistant.ask("What does EC stand for?")
+    assert answer.abstained and answer.text.startswith("The documents use EC but never spell it out.")
+    spelled = assistant.ask("What does MEA stand for?")
+    assert not spelled.abstained and "Multilateral Environmental Agreements" in spelled.text
+
+
+def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant):
+    answer = assistant.ask("What about GCAP-19?")
+    assert answer.route == "gcap"
+    assert answer.text.startswith("GCAP-19: “Develop guidelines on facilitation measures")
+    assert "Status: in progress" in answer.text
+    kinds = [(c.kind, c.paragraph) for c in answer.citations]
+    assert kinds[0] == ("passage", "GCAP-19") and kinds[-1] == ("action", "row 14")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I reset my CENcomm password?",
+        "Who is the Secretary General of the WCO?",
+        "What is the deadline for GCAP-45?",
+        "When is COP31?",
+    ],
+)
+def test_unanswerable_questions_abstain_with_the_closest_passages(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert "not" in answer.text and ("these documents" in answer.text or "do not mention" in answer.text)
+    assert answer.citations and "The closest passages are [1]" in answer.text
+
+
+def test_the_decision_to_answer_is_a_calibrated_probability(assistant):
+    answered = assistant.ask("Who initiated informal consultations with the Brussels-based attachés?")
+    refused = assistant.ask("When is COP31?")
+    assert answered.confidence > refused.confidence
+    assert refused.evidence.missing_names >= 1  # a name the documents never mention weighs against
+
+
+def test_follow_ups_resolve_against_the_previous_turn(assistant):
+    first = assistant.ask("Who owns the return-refill guidelines?")
+    second = assistant.ask("And when is it due?", [first])
+    assert second.text.startswith("Timeframe: TBD [1]")
+    assert second.citations[0].row.row == 14
+    third = assistant.ask("What is its KPI?", [first, second])
+    assert third.text.startswith(
+        "KPI: Guidelines on facilitation measures for return-refill containers and packaging adopted"
+    )
+    gcap = assistant.ask("What is GCAP-2 about?")
+    funded = assistant.ask("Who offered to fund it?", [gcap])
+    assert "Global Trade Facilitation Programme (GTFP)" in funded.text
+
+
+def test_passage_answers_quote_their_passages_verbatim(assistant):
+    for question in load_questions(split="dev"):
+        if question.scored_as_answerable and not question.history:
+            _quotes_are_verbatim(assistant.ask(question.question))
+
+
+def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
+    """A regression guard at the level measured when the answers were rebuilt (README)."""
+    figures, _ = report(assistant, load_questions(split="test"))
+    test = figures["test"]
+    assert test["questions"] >= 100 and test["unanswerable"] >= 15
+    assert test["answer accuracy"] >= 0.80  # measured 0.821
+    assert test["answerable abstained"] <= 0.06  # measured 0.053 (5 of 95): the goal is 0.05
+    assert test["abstention recall"] >= 0.35  # measured 0.412
+    assert test["other language named"] == 1.0
+    assert test["hit@1"] > test["naive dense hit@1"] and test["hit@1"] > test["naive BM25 hit@1"]
+
+
+def test_ask_json_reads_questions_from_stdin_in_order(built):
+    corpus, index = built
+    env = {**os.environ, "ASSISTANT_CORPUS": str(corpus), "ASSISTANT_INDEX": str(index)}
+    questions = ["What is Green Customs?", "Who owns the return-refill guidelines?", "What is the weather?"]
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--json", "-"],
+        input="\n".join(questions) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=True,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == questions
+    for line in lines:
+        assert {"question", "answer", "abstained", "citations"} <= set(line)
+        for citation in line["citations"]:
+            assert {"kind", "doc", "title", "page", "section", "text", "score"} <= set(citation)
+    assert lines[1]["citations"][0]["kind"] == "action"
+    assert lines[1]["citations"][0]["responsible_team"] == ["Facilitation"]
+    assert [line["abstained"] for line in lines] == [False, False, True]
+    assert lines[1]["citations"][0]["label"] == "action table, row 14"
+
+
+def test_tuning_fits_on_dev_only_and_writes_where_it_is_told(assistant, tmp_path):
+    """`assistant tune`: the router and the abstention refit from the dev split alone."""
+    import json
+
+    from assistant.answer.abstention import Calibration, Evidence
+    from assistant.answer.router import Router
+    from assistant.tooling.tuning import fit_abstention, fit_router
+
+    dev = load_questions(split="dev")
+    assert dev and all(q.split == "dev" for q in dev)
+    router_path, abstention_path = tmp_path / "router.json", tmp_path / "abstention.json"
+    fit_router(assistant, dev, router_path)
+    router = Router(assistant.embedder.fingerprint, router_path)
+    for question, route in [
+        ("who is looking after the plastic workshop", "owner"),
+        ("by when will the handbook be ready", "when"),
+        ("what does RPU stand for", "acronym"),
+    ]:
+        vector = assistant.embedder.encode([question])[0]
+        probabilities = router.probabilities(question, vector)
+        assert max(probabilities, key=probabilities.get) == route, (question, probabilities)
+    fitted = fit_abstention(assistant, dev, abstention_path)
+    assert fitted["features"] == Evidence.names() and 0 < fitted["threshold"] < 1
+    calibration = Calibration(abstention_path)
+    near = Evidence(0.7, 1.0, 0.0, 0.0, 0.0, 0.0)
+    far = Evidence(0.1, 0.0, 1.0, 1.0, 2.0, 1.0)
+    assert calibration.probability(near) > calibration.threshold > calibration.probability(far)
+    assert json.loads(abstention_path.read_text())["fitted_on"]["unanswerable"] >= 20

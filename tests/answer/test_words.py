@@ -1,0 +1,103 @@
+"""Words and their bridges to the index: spellings, typos, compounds, languages, labels."""
+
+import pytest
+
+from assistant.answer.language import detect
+from assistant.answer.lexicon import Lexicon, english_rarity
+from assistant.answer.reading import _asked_acronym, _dates
+from assistant.answer.rendering import Citation, clean_quote, quoted
+from assistant.index.store import Term
+from assistant.ingest.actions import ActionRow
+from assistant.words import content_terms, key, keys_of
+
+VOCABULARY = {
+    "responsible": 30,
+    "enforcement": 12,
+    "handbook": 4,
+    "symposia": 2,
+    "waste": 20,
+    "sub": 3,
+    "directorate": 5,
+    "organization": 9,
+    "customs": 90,
+    "baku": 6,
+}
+
+
+@pytest.fixture
+def lexicon():
+    return Lexicon([Term(t, n) for t, n in VOCABULARY.items()], items=100, extra=["who", "deadline"])
+
+
+def test_spellings_and_inflections_meet_by_key():
+    assert key("organise") == key("organized") == key("organizing") == key("organizes")
+    assert key("catalogue") == key("catalogs")
+    assert key("programme") == key("programs") and key("centre") == key("centers")
+    assert key("policies") == key("policy") and key("planned") == key("plan")
+    assert key("operation") == key("operations") != key("operational")
+    assert key("GCAP-19") == "gcap-19"  # codes stay as they are
+    assert keys_of("Organising the SOPs") == {key("organising"), key("sops")}
+    assert content_terms("Who is in charge of the GCAP-19 refill?") == ("charge", "gcap-19", "refill")
+
+
+def test_typos_are_corrected_towards_the_index_but_real_words_and_short_ones_are_not(lexicon):
+    assert lexicon.correct("reponsible") == "responsible"
+    assert lexicon.correct("enforcment") == "enforcement"
+    assert lexicon.correct("deadlin") == "deadline"  # the router's words too
+    assert lexicon.correct("symposiums") == "symposia"  # a form the stemmer does not join
+    assert lexicon.correct("levies") is None  # an English word, not a typo
+    assert lexicon.correct("bali") is None  # too short to tell from "baku"
+
+
+def test_forms_compounds_and_weights(lexicon):
+    assert lexicon.forms("organisations") == ["organization"]
+    assert lexicon.knows("wastes") and not lexicon.knows("rubbish")
+    assert lexicon.split_compound("subdirectorate") == ["sub", "directorate"]
+    assert lexicon.common("customs") and not lexicon.common("handbook")
+    assert lexicon.weight("handbook") > lexicon.weight("waste") > lexicon.weight("customs")
+    # an unknown word weighs less the commoner it is in English
+    assert english_rarity("getting") < english_rarity("counterfeit") == 1.0
+
+
+def test_the_acronym_asked_about_and_the_dates_a_question_names():
+    assert _asked_acronym("What does EC stand for?") == "EC"
+    assert _asked_acronym("what's CCF short for, the thing the MEA training falls under") == "CCF"
+    assert _asked_acronym("What do MEAs mean?") == "MEA"
+    assert _dates("which actions wrap up in the first half of 2023") == {
+        "due_after": "2023-01-01",
+        "due_before": "2023-07-01",
+    }
+    assert _dates("what is due before 2024?") == {"due_after": None, "due_before": "2024-01-01"}
+    assert _dates("what's slated for June 2024") == {"due_after": "2024-06-01", "due_before": "2024-07-01"}
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Quelle équipe s'occupe des procédures pour les déchets ?", "French"),
+        ("¿en qué países se harán los talleres nacionales?", "Spanish"),
+        ("who takes care of the waste SOPs?", None),
+        ("What is its KPI?", None),
+        ("GCAP-19?", None),
+    ],
+)
+def test_a_question_in_another_language_is_named(question, language):
+    assert detect(question) == language
+
+
+def test_citation_labels_and_quotes_read_as_a_delegate_expects():
+    passage = Citation("passage", "plan.txt", "Plan", 2, "I. Background", "text", 0.5, paragraph="4")
+    assert passage.label == "p. 2, para. 4"
+    item = Citation("passage", "update.txt", "Update", 3, "", "text", 0.5, paragraph="GCAP-19")
+    assert item.label == "p. 3, GCAP-19"
+    row = ActionRow("plan#5", "plan.txt", 3, "SP1", [], "", "", "Do it", "", "", "", [], [], row=5)
+    assert Citation("action", "plan.txt", "Plan", 3, "", "Do it", 1.0, row=row).label == "action table, row 5"
+    from_pdf = Citation(
+        "action", "plan.pdf", "Plan", 7, "", "Do it", 1.0, row=ActionRow(**{**row.__dict__, "source": "pdf"})
+    )
+    assert from_pdf.label == "p. 7, action table, row 5"
+    assert (
+        clean_quote("III. The implementation of trade measures.") == "The implementation of trade measures."
+    )
+    assert clean_quote("- provide guidance on the draft:") == "provide guidance on the draft"
+    assert quoted("Develop Guidelines on “safe storage”") == "“Develop Guidelines on ‘safe storage’”"
