@@ -44,7 +44,7 @@ test: $(STAMP) $(CHROMIUM)
 # build, ask against the naive peer and the floor, FAISS at 1M, 10k/100k synthetic corpora
 # (the 100k build embeds 100,000 passages: tens of minutes on 2 cores), then the browser
 bench: index $(CHROMIUM)
-	$(BIN)/python -m assistant.benchmark all
+	$(BIN)/python -m assistant.tooling.benchmark all
 	$(BIN)/python -m tests.e2e
 
 check: $(STAMP)

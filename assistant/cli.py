@@ -11,7 +11,7 @@ from pathlib import Path
 from .answer.search import Hit
 from .config import get_settings
 from .engine import Assistant
-from .errors import AssistantError
+from .errors import AssistantError, shown
 
 EXIT_FILES_FAILED = 1
 EXIT_ERROR = 2
@@ -131,21 +131,30 @@ def _build(assistant: Assistant, args) -> int:
             )
         bars[stage].update(advance)
 
+    def notice(line: str) -> None:
+        print(f"note: {line}", file=sys.stderr, flush=True)
+
     try:
-        summary = assistant.build(progress=progress, wait=args.wait)
+        summary = assistant.build(progress=progress, wait=args.wait, notice=notice)
     finally:
         for bar in bars.values():
             bar.close()
+    # one line each; every name in them is escaped (errors.shown): a name cannot forge a line
     for name, message in summary.failed.items():
         kept = " (its previous version stays indexed)" if name in summary.kept else ""
         print(f"failed: {message}{kept}", file=sys.stderr)
+    for name, messages in summary.warnings.items():
+        for message in messages:
+            print(f"warning: {shown(name)}: {message}", file=sys.stderr)
+    warned = sum(len(m) for m in summary.warnings.values())
     state = "updated to" if summary.changed else "unchanged at"
     print(
         f"index {state} {summary.generation}: "
         f"{len(summary.added)} added, {len(summary.updated)} updated, "
         f"{len(summary.unchanged)} unchanged, {len(summary.removed)} removed, "
-        f"{len(summary.failed)} failed; {summary.passages} passages, {summary.actions} action rows; "
-        f"{summary.embedded} embedded; {summary.seconds:.1f} s"
+        f"{len(summary.failed)} failed; {warned} warning{'' if warned == 1 else 's'}; "
+        f"{summary.passages} passages, "
+        f"{summary.actions} action rows; {summary.embedded} embedded; {summary.seconds:.1f} s"
     )
     return EXIT_FILES_FAILED if summary.failed else 0
 
@@ -303,7 +312,7 @@ def _docs(assistant: Assistant, args) -> int:
         return 0
     for d in documents:
         print(
-            f"{d.doc}\n  {d.title} ({d.kind}{', ' + d.date if d.date else ''})"
+            f"{shown(d.doc)}\n  {shown(d.title)} ({d.kind}{', ' + d.date if d.date else ''})"
             f"\n  {d.pages} pages, {d.passages} passages, {d.actions} action rows; "
             f"indexed {d.indexed_at}"
         )

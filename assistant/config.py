@@ -20,10 +20,16 @@ class Settings:
     max_file_mb: int = 100  # files over this are refused before a byte is read
     parse_seconds: float = 120.0  # time to read one file (the worker's start-up not counted)
     parse_mb: int = 2048  # memory the file reader may use
+    max_passages: int = 10_000  # items one file may make: bounds its embedding time and memory
 
     @property
     def max_file_bytes(self) -> int:
         return self.max_file_mb * 1_000_000
+
+    @property
+    def limits(self) -> dict:
+        """What bounds the reading of one file, as the worker is told."""
+        return {"max_bytes": self.max_file_bytes, "max_passages": self.max_passages}
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -53,6 +59,7 @@ def get_settings() -> Settings:
         max_file_mb=_number_from_env("ASSISTANT_MAX_FILE_MB", 100, int),
         parse_seconds=_number_from_env("ASSISTANT_PARSE_SECONDS", 120.0),
         parse_mb=_number_from_env("ASSISTANT_PARSE_MB", 2048, int),
+        max_passages=_number_from_env("ASSISTANT_MAX_PASSAGES", 10_000, int),
     )
 
 

@@ -11,7 +11,7 @@ from .answer.search import Hit, search
 from .config import Settings, get_settings
 from .errors import AssistantError
 from .index import store
-from .index.build import BuildSummary, Progress, build
+from .index.build import BuildSummary, Notice, Progress, build
 from .index.embedding import BundledEmbedder, Embedder
 from .index.store import DocumentRecord, Generation
 from .ingest import uploads
@@ -71,8 +71,10 @@ class Assistant:
         _, answerer = self._live()
         return answerer.ask(question, history)
 
-    def build(self, progress: Progress | None = None, wait: float | None = None) -> BuildSummary:
-        return build(self.corpus_dir, self.index_dir, self.embedder, progress, wait, self.settings)
+    def build(
+        self, progress: Progress | None = None, wait: float | None = None, notice: Notice | None = None
+    ) -> BuildSummary:
+        return build(self.corpus_dir, self.index_dir, self.embedder, progress, wait, self.settings, notice)
 
     def preview(self, path: Path) -> Preview:
         """What a staged upload would add, read under the same limits as the build."""

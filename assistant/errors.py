@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+
+
+def shown(name: str) -> str:
+    """A file name as it may be printed: control characters, and bytes that are not UTF-8,
+    written as escapes, so a name can neither forge a line nor move a terminal's cursor."""
+    out = []
+    for ch in str(name):
+        if "\udc80" <= ch <= "\udcff":  # a byte the file system gave that is not UTF-8
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 class AssistantError(Exception):
@@ -16,7 +31,7 @@ class DocumentError(AssistantError):
         self.path = Path(path)
         self.problem = problem
         self.remedy = remedy
-        super().__init__(f"{self.path}: {problem}; {remedy}")
+        super().__init__(f"{shown(str(self.path))}: {problem}; {remedy}")
 
 
 class ModelUnavailableError(AssistantError):

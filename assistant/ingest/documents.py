@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DocumentError
+from ..errors import DocumentError, shown
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 MANIFEST_NAME = "manifest.toml"
@@ -57,15 +61,86 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def open_regular(path: Path, max_bytes: int | None = None):
+    """A corpus file opened for reading: never through a link, never a FIFO or a device, and
+    refused by its size before a byte is read. DocumentError says which and what to do."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DocumentError(
+                path, "is a link", "copy the file itself into the corpus, then rebuild"
+            ) from None
+        raise DocumentError(path, f"cannot be read ({exc.strerror})", "check its permissions") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise DocumentError(
+            path, "is not a regular file (a FIFO, a device or a folder)", "remove it, then rebuild"
+        )
+    if max_bytes is not None and info.st_size > max_bytes:
+        os.close(fd)
+        raise DocumentError(
+            path,
+            f"is {info.st_size / 1e6:,.0f} MB, over the {max_bytes / 1e6:,.0f} MB limit "
+            "(ASSISTANT_MAX_FILE_MB)",
+            "split it into smaller documents (or raise ASSISTANT_MAX_FILE_MB), then rebuild",
+        )
+    return os.fdopen(fd, "rb")
+
+
 def discover(corpus_dir: Path) -> list[Path]:
-    """The corpus files to index, sorted by name (hidden files and the manifest skipped)."""
+    """The corpus files to index, sorted by name (see `survey` for what is refused and why)."""
+    return survey(corpus_dir)[0]
+
+
+def survey(corpus_dir: Path) -> tuple[list[Path], dict[str, str]]:
+    """The corpus files to index, sorted by name, and the entries refused (name -> message).
+
+    Hidden files, the manifest and files of other kinds are not documents. A document-named
+    entry that is a link, a FIFO, a device or a folder, or whose name is not valid UTF-8, is
+    refused with a line naming it: the corpus is the folder's own files, nothing else."""
     if not corpus_dir.is_dir():
-        return []
-    return sorted(
-        p
-        for p in corpus_dir.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
-    )
+        return [], {}
+    files, refused = [], {}
+    for path in sorted(corpus_dir.iterdir()):
+        name = path.name
+        if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # reported under its escaped name: it cannot be stored as is
+            refused[shown(name)] = str(
+                DocumentError(path, "has a name that is not valid UTF-8", "rename the file, then rebuild")
+            )
+            continue
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            target = os.readlink(path)
+            where = "outside the corpus" if not _inside(corpus_dir, path) else "inside the corpus"
+            refused[name] = str(
+                DocumentError(
+                    path,
+                    f"is a link (to {shown(target)}, {where})",
+                    "copy the file itself into the corpus, then rebuild",
+                )
+            )
+        elif not stat.S_ISREG(mode):
+            refused[name] = str(
+                DocumentError(
+                    path, "is not a regular file (a FIFO, a device or a folder)", "remove it, then rebuild"
+                )
+            )
+        else:
+            files.append(path)
+    return files, refused
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    try:
+        return path.resolve().parent == folder.resolve()
+    except OSError:
+        return False
 
 
 def load_manifest(corpus_dir: Path) -> dict[str, DocumentInfo]:
@@ -118,13 +193,11 @@ def info_for(path: Path, manifest: dict[str, DocumentInfo]) -> DocumentInfo:
     return DocumentInfo(doc=path.name, title=title_from_filename(path.name), kind=guess_kind(path.name))
 
 
-def load_document(path: Path, info: DocumentInfo | None = None) -> Document:
+def load_document(path: Path, info: DocumentInfo | None = None, max_bytes: int | None = None) -> Document:
     """Read one corpus file into pages, or raise DocumentError naming the file and the remedy."""
     info = info or DocumentInfo(doc=path.name, title=title_from_filename(path.name))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(path, f"cannot be read ({exc.strerror})", "check its permissions") from exc
+    with open_regular(path, max_bytes) as handle:
+        data = handle.read()
     if not data.strip():
         raise DocumentError(path, "is empty", "replace it with the full document or remove it")
     digest = hashlib.sha256(data).hexdigest()
@@ -140,21 +213,68 @@ def load_document(path: Path, info: DocumentInfo | None = None) -> Document:
 
 
 def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 text (a BOM is allowed); anything else is refused with the remedy."""
+    """UTF-8 text (a BOM is allowed), or UTF-16 / UTF-32 (told by their byte-order mark, or
+    UTF-16 by its zero bytes); anything else is refused, naming the encoding it looks like."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode(path, data, encoding)
     if b"\x00" in data[:8192]:
+        if encoding := _utf16_without_bom(data[:8192]):
+            return _decode(path, data, encoding)
         raise DocumentError(
             path,
             "is a binary file, not text",
             "save the document as .txt/.md in UTF-8, or as .pdf, then rebuild",
         )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        looks = _looks_like(data)
+        raise DocumentError(
+            path,
+            f"is not UTF-8 text (invalid byte at offset {exc.start}{looks})",
+            "re-save it as UTF-8 and rebuild",
+        ) from exc
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise DocumentError(
             path,
-            f"is not UTF-8 text (invalid byte at offset {exc.start})",
+            f"starts as {encoding.upper()} but is not valid {encoding.upper()} (byte {exc.start})",
             "re-save it as UTF-8 and rebuild",
         ) from exc
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text written without a byte-order mark: one byte of each pair is mostly zero."""
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _looks_like(data: bytes) -> str:
+    """ "; it looks like cp1252" when the encoding can be guessed (charset-normalizer)."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return ""
+    best = from_bytes(data[:65536]).best()
+    return f"; it looks like {best.encoding}" if best is not None else ""
 
 
 def split_text_pages(text: str) -> list[Page]:

@@ -318,7 +318,7 @@ def _pieces(unit: _Unit, vocab: Counter) -> list[tuple[str, str]]:
     segments = [join_lines(seg, vocab) for seg in unit.segments if seg]
     if sum(len(s) + 1 for s in segments) <= MAX_CHARS:
         return [(" ".join(segments), "")]
-    lead = split_sentences(segments[0])[0] if segments else ""
+    lead = _hard_split(split_sentences(segments[0])[0])[0] if segments else ""
     atoms: list[str] = []
     for segment in segments:
         atoms.extend([segment] if len(segment) <= MAX_CHARS else _sentence_chunks(segment))
@@ -335,10 +335,23 @@ def _pieces(unit: _Unit, vocab: Counter) -> list[tuple[str, str]]:
     return pieces
 
 
+def _hard_split(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Pieces of at most `limit` characters, cut at the last space before it where there is one."""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind(" ", limit // 2, limit)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces
+
+
 def _sentence_chunks(text: str) -> list[str]:
     chunks: list[str] = []
     buffer = ""
-    for sentence in split_sentences(text):
+    # a "sentence" longer than a passage (a table flattened to text, a blob without stops) is
+    # cut at spaces, or anywhere: no passage is longer than MAX_CHARS, whatever the text
+    for sentence in (piece for s in split_sentences(text) for piece in _hard_split(s)):
         if buffer and len(buffer) + 1 + len(sentence) > MAX_CHARS:
             chunks.append(buffer)
             buffer = sentence

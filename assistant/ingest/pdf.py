@@ -18,6 +18,7 @@ def read_pdf_pages(path: Path, data: bytes) -> list[str]:
             path, "is not a PDF (no %PDF header)", "check the file; rename or re-export it, then rebuild"
         )
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged-xref chatter; we report below
     try:
@@ -29,6 +30,13 @@ def read_pdf_pages(path: Path, data: bytes) -> list[str]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except DocumentError:
         raise
+    except LimitReachedError as exc:  # a limit pypdf sets itself: not damage, and not ours to raise
+        raise DocumentError(
+            path,
+            f"holds more than the PDF reader's own limits allow ({exc}): a decompression bomb, or "
+            "an unusually large image or page",
+            "re-export it from its source with smaller images, or split it, then rebuild",
+        ) from exc
     except Exception as exc:  # pypdf raises many types for damaged files
         raise DocumentError(
             path, f"is damaged and cannot be parsed ({type(exc).__name__}: {exc})", _REMEDY_DAMAGED

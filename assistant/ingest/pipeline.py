@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import DocumentError
 from .actions import ActionRow, load_register, register_path, register_problems, table_text
-from .documents import Document, DocumentInfo, file_sha256, load_document
+from .documents import Document, DocumentInfo, load_document, open_regular
 from .items import DocumentRecord, Item, Prepared, now_iso
 from .passages import split_passages
 from .status import extract_status_items
@@ -34,38 +34,41 @@ def _pipeline_version() -> str:
 PIPELINE_VERSION = _pipeline_version()
 
 
-def source_hash(path: Path) -> str:
-    """A document's content hash, covering its reviewed register when it has one."""
-    digest = file_sha256(path)
+def source_hash(path: Path, max_bytes: int) -> str:
+    """A document's content hash, covering its reviewed register when it has one; the size,
+    and that it is a regular file, are checked before a byte is read."""
+    digest = _hash(path, max_bytes)
     register = register_path(path)
     if register.exists():
-        digest = hashlib.sha256(f"{digest}:{file_sha256(register)}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{digest}:{_hash(register, max_bytes)}".encode()).hexdigest()
     return digest
 
 
-def check_size(path: Path, max_bytes: int) -> None:
-    """Refuse a file over the size limit before a byte of it is read."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise DocumentError(
-            path,
-            f"is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit",
-            "split it into smaller documents (or raise ASSISTANT_MAX_FILE_MB), then rebuild",
-        )
+def _hash(path: Path, max_bytes: int) -> str:
+    digest = hashlib.sha256()
+    with open_regular(path, max_bytes) as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def prepare_file(path: Path, info: DocumentInfo, sha: str, max_bytes: int) -> Prepared:
+def prepare_file(path: Path, info: DocumentInfo, sha: str, max_bytes: int, max_passages: int) -> Prepared:
     """Everything a file contributes, except vectors."""
-    check_size(path, max_bytes)
-    document = load_document(path, info)
+    document = load_document(path, info, max_bytes)
     document.sha256 = sha
-    return prepare(document)
+    return prepare(document, max_passages)
 
 
-def prepare(document: Document) -> Prepared:
+def prepare(document: Document, max_passages: int) -> Prepared:
     """A loaded document's items: its passages, its action rows and its status items."""
     warnings: list[str] = []
     passages = split_passages(document)
+    if len(passages) > max_passages:
+        raise DocumentError(
+            document.path,
+            f"makes {len(passages):,} passages, over the limit of {max_passages:,} (ASSISTANT_MAX_PASSAGES)",
+            "split it into smaller documents (or raise ASSISTANT_MAX_PASSAGES), then rebuild",
+        )
     rows = action_rows_of(document, warnings)
     statuses = extract_status_items(document, passages)
     items = [
@@ -137,11 +140,13 @@ def action_rows_of(document: Document, warnings: list[str]) -> list[ActionRow]:
         problems = register_problems(rows, source) if source else []
         warnings += [f"{register.name}: {p}; check it against the document" for p in problems]
         return rows
-    if document.path.suffix.lower() == ".pdf":
+    if document.path.suffix.lower() == ".pdf" and source:
         from .tables import extract_rows
 
+        # the table pass (slow, page by page) starts where the text shows the table's header
+        first = next((p.number for p in document.pages if table_text([p.text])), 1)
         try:
-            return extract_rows(document.path, document.doc)
+            return extract_rows(document.path, document.doc, first)
         except DocumentError as exc:  # the text is readable: index it, and say the table is not
             warnings.append(str(exc))
             return []
@@ -153,11 +158,10 @@ def action_rows_of(document: Document, warnings: list[str]) -> list[ActionRow]:
     return []
 
 
-def preview_file(path: Path, max_bytes: int) -> dict:
+def preview_file(path: Path, max_bytes: int, max_passages: int) -> dict:
     """What a staged upload would add, as the build would see it (for the admin page)."""
-    check_size(path, max_bytes)
-    document = load_document(path)
-    prepared = prepare(document)
+    document = load_document(path, None, max_bytes)
+    prepared = prepare(document, max_passages)
     kinds = [i.kind for i in prepared.items]
     warnings = list(prepared.warnings)
     if table_text([p.text for p in document.pages]) and not kinds.count("action"):

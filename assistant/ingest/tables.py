@@ -56,16 +56,19 @@ def map_header(cells: list[str | None]) -> dict[int, str] | None:
     return mapping if len(mapping) >= 5 and "action" in mapping.values() else None
 
 
-def extract_rows(path: Path, doc: str) -> list[ActionRow]:
-    """The action rows of every action table in a PDF (none if it has no such table)."""
+def extract_rows(path: Path, doc: str, first_page: int = 1) -> list[ActionRow]:
+    """The action rows of every action table in a PDF (none if it has no such table), from
+    `first_page` on. Pages are read one at a time and let go: a long PDF is streamed."""
     import pdfplumber
 
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [
-                (page.page_number, page.extract_tables(_settings(page)), page.extract_text() or "")
-                for page in pdf.pages
-            ]
+            pages = []
+            for page in pdf.pages[first_page - 1 :]:
+                pages.append(
+                    (page.page_number, page.extract_tables(_settings(page)), page.extract_text() or "")
+                )
+                page.close()  # its parsed objects go: memory stays one page deep
     except Exception as exc:  # pdfminer raises many types for damaged files
         raise DocumentError(
             path,

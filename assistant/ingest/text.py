@@ -34,17 +34,23 @@ def join_lines(lines: Iterable[str], vocab: Counter | None = None) -> str:
     when the joined word occurs in the document and the fragment occurs nowhere else.
     """
     vocab = vocab if vocab is not None else Counter()
-    out = ""
+    pieces: list[str] = []  # joined once at the end: growing one string would be quadratic
     for raw in lines:
         line = _SPACES.sub(" ", raw).strip()
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        out = _join_pair(out, line, vocab)
-    out = _SPACED_HYPHEN.sub(lambda m: _rejoin_compound(m, vocab), out)
+        if pieces:
+            # only the end of the text so far decides how the next line joins it
+            glue, drop_hyphen = _glue(pieces[-1][-_TAIL:], line, vocab)
+            if drop_hyphen:
+                pieces[-1] = pieces[-1][:-1]
+            line = glue + line
+        pieces.append(line)
+    out = _SPACED_HYPHEN.sub(lambda m: _rejoin_compound(m, vocab), "".join(pieces))
     return _SPACE_BEFORE_PUNCT.sub(r"\1", out)
+
+
+_TAIL = 120  # characters of the text so far that decide how a line joins it
 
 
 def _rejoin_compound(match: re.Match, vocab: Counter) -> str:
@@ -53,7 +59,9 @@ def _rejoin_compound(match: re.Match, vocab: Counter) -> str:
     return f"{first}-{second}" if vocab.get(f"{first}-{second}".lower(), 0) else match.group(0)
 
 
-def _join_pair(left: str, right: str, vocab: Counter) -> str:
+def _glue(left: str, right: str, vocab: Counter) -> tuple[str, bool]:
+    """What goes between the text so far (its end, `left`) and the next line: a space or
+    nothing, and whether the hyphen ending `left` goes."""
     head = _TRAILING_WORD.search(left)
     tail = _LEADING_WORD.match(right)
     if head and tail:
@@ -61,15 +69,14 @@ def _join_pair(left: str, right: str, vocab: Counter) -> str:
         joined = (first + second).lower()
         if left.endswith("-") and not left.endswith(" -"):
             # keep the author's hyphen unless the document writes the word without one
-            if vocab.get(joined, 0) and not vocab.get(f"{first}-{second}".lower(), 0):
-                return left[:-1] + right
-            return left + right
+            drop = bool(vocab.get(joined, 0) and not vocab.get(f"{first}-{second}".lower(), 0))
+            return "", drop
         if vocab.get(joined, 0) and vocab.get(first.lower(), 0) <= 1 and len(first) > 2:
             if vocab.get(second.lower(), 0) <= 1 or len(second) <= 2:
-                return left + right
+                return "", False
     elif left.endswith("-") and not left.endswith(" -") and right[:1].isupper():
-        return left + right  # "Sub-" + "Sahara", "Co-" + "operation" in title case
-    return f"{left} {right}"
+        return "", False  # "Sub-" + "Sahara", "Co-" + "operation" in title case
+    return " ", False
 
 
 def footnote_marker_pattern(numbers: Iterable[int]) -> re.Pattern | None:
@@ -90,8 +97,10 @@ def split_sentences(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[start : match.start()].strip()
-        if candidate.endswith(_ABBREVIATIONS) or _ends_with_initial(candidate):
+        # only the end of the candidate decides: looking at all of it each time would make a
+        # text with many false ends ("A. A. A. ...") quadratic
+        tail = text[max(start, match.start() - _TAIL) : match.start()].rstrip()
+        if tail.endswith(_ABBREVIATIONS) or _ends_with_initial(tail, whole=match.start() - start <= _TAIL):
             continue
         parts.append(text[start : match.end()].strip())
         start = match.end()
@@ -101,7 +110,12 @@ def split_sentences(text: str) -> list[str]:
     return parts
 
 
-def _ends_with_initial(text: str) -> bool:
+def _ends_with_initial(tail: str, whole: bool) -> bool:
     # "I." or "IV." opening a list item, a single initial, or a code such as "SO3." heading a
-    # legend entry is not a sentence end
-    return bool(re.search(r"(?:^|\s)(?:[A-Z]|[IVX]{1,4}|[A-Z]{2,4}\d{1,2})\.$", text))
+    # legend entry is not a sentence end; `whole`: the tail is the whole candidate
+    return bool((_INITIAL_AT_START if whole else _INITIAL).search(tail))
+
+
+_TAIL = 24  # characters of a candidate sentence that decide whether it ends
+_INITIAL = re.compile(r"\s(?:[A-Z]|[IVX]{1,4}|[A-Z]{2,4}\d{1,2})\.$")
+_INITIAL_AT_START = re.compile(r"(?:^|\s)(?:[A-Z]|[IVX]{1,4}|[A-Z]{2,4}\d{1,2})\.$")

@@ -110,7 +110,7 @@ def preview(path: Path, settings: Settings) -> Preview:
     """Pages, passages, action rows and warnings of a staged file, as the build would see them:
     read by the same limited worker as the build, never in the process serving delegates."""
     result = Preview(name=path.name)
-    with ParseWorker(settings.parse_seconds, settings.parse_mb, settings.max_file_bytes) as worker:
+    with ParseWorker(settings.parse_seconds, settings.parse_mb, settings.limits) as worker:
         try:
             found = worker.preview(path)
         except AssistantError as exc:

@@ -36,10 +36,10 @@ class ParseWorker:
     """prepare(path, info, sha) and preview(path) in a child process; DocumentError for
     anything that fails, saying which limit a file reached and which setting raises it."""
 
-    def __init__(self, seconds: float, megabytes: int, max_bytes: int):
+    def __init__(self, seconds: float, megabytes: int, limits: dict):
         self.seconds = seconds
         self.megabytes = megabytes
-        self.max_bytes = max_bytes
+        self.limits = limits  # max_bytes, max_passages
         self._process: subprocess.Popen | None = None
         self._conn: Connection | None = None
 
@@ -53,7 +53,7 @@ class ParseWorker:
     def _ask(self, path: Path, task: dict) -> dict:
         if self._process is None or self._process.poll() is not None:
             self._start()
-        task["max_bytes"] = self.max_bytes
+        task["limits"] = self.limits
         self._conn.send_bytes(json.dumps(task).encode())
         if not self._conn.poll(self.seconds):
             self._kill()
@@ -152,6 +152,10 @@ def _serve(fd: int, megabytes: int) -> None:
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     conn = Connection(fd)
+    # the readers a PDF needs are part of start-up too: imported now, not in a file's time
+    import pdfplumber  # noqa: F401
+    import pypdf  # noqa: F401
+
     from .pipeline import prepare_file, preview_file  # imported under the limit
 
     conn.send_bytes(json.dumps("ready").encode())
@@ -166,10 +170,10 @@ def _serve(fd: int, megabytes: int) -> None:
         try:
             if task["task"] == "prepare":
                 result = prepare_file(
-                    path, DocumentInfo(**task["info"]), task["sha"], task["max_bytes"]
+                    path, DocumentInfo(**task["info"]), task["sha"], **task["limits"]
                 ).to_json()
             else:
-                result = preview_file(path, task["max_bytes"])
+                result = preview_file(path, **task["limits"])
             reply = {"kind": "ok", "result": result}
         except DocumentError as exc:
             reply = {"kind": "document", "path": str(exc.path), "problem": exc.problem, "remedy": exc.remedy}

@@ -270,9 +270,19 @@ def million_figures(reference, questions, count: int = 1_000_000) -> list[str]:
     return lines
 
 
+def _peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM), not its children's."""
+    from pathlib import Path
+
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main(argv: list[str] | None = None) -> None:
-    """`python -m assistant.benchmark [all|scale|million]`: print figures; `all` also writes
-    docs/benchmarks.md."""
+    """`python -m assistant.tooling.benchmark [all|build|ask|hostile|scale|million]`: print
+    figures; `all` also writes docs/benchmarks.md."""
     import os
     import platform
     import sys
@@ -284,11 +294,17 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] == "serve":
         _serve(args[1], args[2])
         return
+    if args and args[0] == "rebuild":  # one build, in this process, reporting its own peak memory
+        from ..cli import main as cli_main
+
+        code = cli_main(["build", "--quiet", "--corpus", args[1], "--index", args[2]])
+        print(f"peak-rss-mb {_peak_mb():.0f}", file=sys.stderr)
+        raise SystemExit(code)
     what = args[0] if args else "all"
     assistant = Assistant()
     sections: list[tuple[str, list[str]]] = []
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    report = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+    report = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 
     def section(title: str, lines: list[str]) -> None:
         sections.append((title, lines))
@@ -307,6 +323,10 @@ def main(argv: list[str] | None = None) -> None:
             section("Build", build_figures(assistant.corpus_dir, workdir))
         if what in ("all", "ask"):
             section("Ask (warm)", ask_latency(assistant) + peer_latency(assistant))
+        if what in ("all", "hostile"):
+            from .hostile import hostile_figures
+
+            section("Hostile inputs", hostile_figures(assistant.corpus_dir, Path(workdir)))
         reference = _vectors(assistant.index_dir)
         if what in ("all", "scale"):
             texts = [i.text for i in assistant.generation().items_of(kind="passage")]

@@ -30,7 +30,7 @@ def test_full_build_writes_a_checked_generation(seeded_corpus, index_dir, fake_e
         "dimension": 64,
     }
     # the plan's hash covers its reviewed register too: editing the register re-indexes the plan
-    assert manifest["documents"][PLAN]["sha256"] == source_hash(seeded_corpus / PLAN)
+    assert manifest["documents"][PLAN]["sha256"] == source_hash(seeded_corpus / PLAN, 10**9)
     assert manifest["documents"][PLAN]["sha256"] != store.file_sha256(seeded_corpus / PLAN)
     assert manifest["documents"][UPDATE]["sha256"] == store.file_sha256(seeded_corpus / UPDATE)
     assert manifest["faiss_version"]
