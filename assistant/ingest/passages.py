@@ -338,12 +338,16 @@ def _pieces(unit: _Unit, vocab: Counter) -> list[tuple[str, str]]:
 def _hard_split(text: str, limit: int = MAX_CHARS) -> list[str]:
     """Pieces of at most `limit` characters, cut at the last space before it where there is one."""
     pieces = []
-    while len(text) > limit:
-        cut = text.rfind(" ", limit // 2, limit)
-        cut = cut if cut > 0 else limit
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return [*pieces, text] if text else pieces
+    start = 0  # positions, not copies of the rest: a 90 MB line is cut in one pass
+    while len(text) - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > 0 else start + limit
+        pieces.append(text[start:cut].rstrip())
+        start = cut
+        while start < len(text) and text[start] == " ":
+            start += 1
+    rest = text[start:]
+    return [*pieces, rest] if rest else pieces
 
 
 def _sentence_chunks(text: str) -> list[str]:

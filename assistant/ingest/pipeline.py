@@ -11,7 +11,7 @@ from ..errors import DocumentError
 from .actions import ActionRow, load_register, register_path, register_problems, table_text
 from .documents import Document, DocumentInfo, load_document, open_regular
 from .items import DocumentRecord, Item, Prepared, now_iso
-from .passages import split_passages
+from .passages import MAX_CHARS, split_passages
 from .status import extract_status_items
 
 _HERE = Path(__file__).resolve().parent
@@ -62,6 +62,14 @@ def prepare_file(path: Path, info: DocumentInfo, sha: str, max_bytes: int, max_p
 def prepare(document: Document, max_passages: int) -> Prepared:
     """A loaded document's items: its passages, its action rows and its status items."""
     warnings: list[str] = []
+    characters = sum(len(page.text) for page in document.pages)
+    if characters > max_passages * MAX_CHARS * 4:  # far too long: said before it is cut up
+        raise DocumentError(
+            document.path,
+            f"has {characters:,} characters, which makes well over {max_passages:,} passages "
+            "(ASSISTANT_MAX_PASSAGES)",
+            "split it into smaller documents (or raise ASSISTANT_MAX_PASSAGES), then rebuild",
+        )
     passages = split_passages(document)
     if len(passages) > max_passages:
         raise DocumentError(
