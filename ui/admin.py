@@ -2,6 +2,7 @@
 
 import hmac
 
+import pandas as pd
 import streamlit as st
 
 from assistant.errors import AssistantError
@@ -28,7 +29,9 @@ if not hmac.compare_digest(entered.encode(), token.encode()):
 corpus = assistant.corpus_dir
 st.subheader("Add documents")
 files = st.file_uploader(
-    "PDF, text or Markdown files (50 MB at most each)", type=["pdf", "txt", "md"], accept_multiple_files=True
+    "PDF, text or Markdown files (50 MB at most each), or a corrected register (<document>.actions.csv)",
+    type=["pdf", "txt", "md", "csv"],
+    accept_multiple_files=True,
 )
 for file in files or []:
     key = f"staged-{file.file_id}"
@@ -58,6 +61,27 @@ for path in staged:
             m4.metric("Status items", preview.status_items)
             for text in preview.first_passages:
                 st.caption(escape(text))
+            if preview.rows:  # the action table as read: to review before it goes live
+                st.caption(
+                    "The action rows as read from the document. To correct them, download the register, "
+                    "edit it in a spreadsheet and upload it back: a register beside its document wins "
+                    "over what is read from the PDF."
+                )
+                st.dataframe(pd.DataFrame(preview.rows), hide_index=True, width="stretch", height=300)
+                if not preview.register_for:
+                    st.download_button(
+                        "Download the register (CSV)",
+                        preview.register_csv().encode("utf-8"),
+                        file_name=f"{path.stem}.actions.csv",
+                        mime="text/csv",
+                        key=f"register-{path.name}",
+                        icon=":material/download:",
+                    )
+            if preview.register_for:
+                st.info(
+                    f"A reviewed register for {escape(preview.register_for)}: "
+                    "it replaces the rows read from it."
+                )
         for warning in preview.warnings:
             st.warning(warning)
         b1, b2, _ = st.columns([1, 1, 4])

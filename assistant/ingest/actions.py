@@ -8,6 +8,7 @@ document's own text; `register_problems` checks that against the source.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -156,8 +157,13 @@ def split_objectives(cell: str) -> list[str]:
 
 def load_register(path: Path, doc: str) -> list[ActionRow]:
     """Rows from a reviewed register CSV; a malformed one names its file, row and column."""
+    return parse_register(path.read_bytes(), path, doc)
+
+
+def parse_register(data: bytes, path: Path, doc: str) -> list[ActionRow]:
+    """Rows from a register's bytes (a file's, or an upload's), checked as load_register does."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(path, "is not UTF-8", "save the register as CSV UTF-8 and rebuild") from exc
     reader = csv.DictReader(text.splitlines())
@@ -210,11 +216,17 @@ def row_from_cells(doc: str, number: int, page: int, cells: dict[str, str]) -> A
 
 def write_register(rows: list[ActionRow], path: Path) -> None:
     """Write rows in register form, for staff to review in a spreadsheet and rebuild."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(REGISTER_COLUMNS)
-        for r in rows:
-            writer.writerow([cell_text(r, name) for name in REGISTER_COLUMNS])
+    path.write_text(register_csv(rows), encoding="utf-8", newline="")
+
+
+def register_csv(rows: list[ActionRow]) -> str:
+    """Rows in register form, as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REGISTER_COLUMNS)
+    for r in rows:
+        writer.writerow([cell_text(r, name) for name in REGISTER_COLUMNS])
+    return out.getvalue()
 
 
 def register_problems(rows: list[ActionRow], source: str, max_fragments: int = 3) -> list[str]:

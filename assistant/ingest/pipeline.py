@@ -5,10 +5,19 @@ process that serves delegates."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from ..errors import DocumentError
-from .actions import ActionRow, load_register, register_path, register_problems, table_text
+from .actions import (
+    REGISTER_COLUMNS,
+    ActionRow,
+    cell_text,
+    load_register,
+    register_path,
+    register_problems,
+    table_text,
+)
 from .documents import Document, DocumentInfo, load_document, open_regular
 from .items import DocumentRecord, Item, Prepared, now_iso
 from .passages import MAX_CHARS, split_passages
@@ -78,7 +87,7 @@ def prepare(document: Document, max_passages: int) -> Prepared:
             "split it into smaller documents (or raise ASSISTANT_MAX_PASSAGES), then rebuild",
         )
     rows = action_rows_of(document, warnings)
-    statuses = extract_status_items(document, passages)
+    statuses = extract_status_items(document, passages, _listed_items(document))
     items = [
         Item(
             kind="passage",
@@ -139,6 +148,22 @@ def prepare(document: Document, max_passages: int) -> Prepared:
     return Prepared(record, pages, items, None, warnings)
 
 
+def _listed_items(document: Document) -> list[dict]:
+    """A PDF update's table of items (code, action, responsible), read by its geometry."""
+    text = "\n".join(page.text for page in document.pages)
+    if document.path.suffix.lower() != ".pdf" or not re.search(
+        r"\bGCAP\b.{0,20}\n?.{0,40}\bactions?\b", text, re.I
+    ):
+        return []
+    from .tables import extract_status_entries
+
+    first = next((p.number for p in document.pages if re.search(r"\bGCAP\b", p.text)), 1)
+    try:
+        return extract_status_entries(document.path, text, first)
+    except DocumentError:
+        return []
+
+
 def action_rows_of(document: Document, warnings: list[str]) -> list[ActionRow]:
     """Rows from the reviewed register if there is one, else from the PDF's tables."""
     register = register_path(document.path)
@@ -154,7 +179,8 @@ def action_rows_of(document: Document, warnings: list[str]) -> list[ActionRow]:
         # the table pass (slow, page by page) starts where the text shows the table's header
         first = next((p.number for p in document.pages if table_text([p.text])), 1)
         try:
-            return extract_rows(document.path, document.doc, first)
+            text = "\n".join(p.text for p in document.pages)
+            return extract_rows(document.path, document.doc, first, text, warnings)
         except DocumentError as exc:  # the text is readable: index it, and say the table is not
             warnings.append(str(exc))
             return []
@@ -174,10 +200,12 @@ def preview_file(path: Path, max_bytes: int, max_passages: int) -> dict:
     warnings = list(prepared.warnings)
     if table_text([p.text for p in document.pages]) and not kinds.count("action"):
         warnings.append("an action table was seen in the text but no rows were extracted")
+    rows = [ActionRow.from_dict(i.data) for i in prepared.items if i.kind == "action"]
     return {
         "pages": len(document.pages),
         "passages": kinds.count("passage"),
         "action_rows": kinds.count("action"),
+        "rows": [{name: cell_text(r, name) for name in REGISTER_COLUMNS} for r in rows],
         "status_items": kinds.count("status"),
         "first_passages": [i.text[:200] for i in prepared.items if i.kind == "passage"][:3],
         "warnings": warnings,

@@ -67,8 +67,12 @@ class StatusItem:
         return ". ".join(p for p in parts if p)
 
 
-def extract_status_items(document: Document, passages: list[Passage] | None = None) -> list[StatusItem]:
-    """Listed items (code, text, responsible) and the status sentences about them."""
+def extract_status_items(
+    document: Document, passages: list[Passage] | None = None, listed: list[dict] | None = None
+) -> list[StatusItem]:
+    """Listed items (code, text, responsible) and the status sentences about them. `listed`:
+    the items of the update's table as read by its geometry (a PDF), which say an item's text
+    and responsible units better than the text stream, where the columns run together."""
     items: dict[int, StatusItem] = {}
     lines = [(page.number, line) for page in document.pages for line in page.text.split("\n")]
     vocab = vocabulary("\n".join(line for _, line in lines))
@@ -95,6 +99,18 @@ def extract_status_items(document: Document, passages: list[Passage] | None = No
             status=paragraph_status,
             date=document.info.date,
         )
+    for entry in listed or ():
+        item = items.get(entry["number"])
+        if item is None:
+            item = items[entry["number"]] = StatusItem(
+                code=entry["code"],
+                number=entry["number"],
+                doc=document.doc,
+                page=entry["page"],
+                status=_status_before(lines, entry["page"], entry["text"]),
+                date=document.info.date,
+            )
+        item.text, item.responsible = entry["text"], entry["responsible"]
     for passage in passages if passages is not None else split_passages(document):
         for sentence in split_sentences(passage.text):
             _read_status_sentence(sentence, passage.page, document, items)
@@ -102,6 +118,18 @@ def extract_status_items(document: Document, passages: list[Passage] | None = No
         if item.status and not item.evidence:
             item.evidence = _lead_in(lines, item)
     return sorted(items.values(), key=lambda it: it.number)
+
+
+def _status_before(lines, page: int, text: str) -> str | None:
+    """The status named by the last numbered paragraph before an item's text."""
+    probe = text[:30]
+    status = None
+    for i, (number, line) in enumerate(lines):
+        if number > page or (probe and probe in line):
+            break
+        if _NUMBERED.match(line):
+            status = status_word(_paragraph_at(lines, i))
+    return status
 
 
 def _read_status_sentence(sentence: str, page: int, document: Document, items: dict) -> None:

@@ -26,7 +26,17 @@ def vocabulary(text: str) -> Counter:
     return Counter(w.lower() for w in tokens(text) if not w.isdigit())
 
 
-def join_lines(lines: Iterable[str], vocab: Counter | None = None) -> str:
+def word_pairs(text: str) -> set[str]:
+    """Pairs of words written next to each other on one line of a text (lower case): how the
+    document writes a name that a table cell wraps ("Policy" / "Commission")."""
+    pairs = set()
+    for line in text.split("\n"):
+        words = line.split()
+        pairs.update(f"{a} {b}".lower() for a, b in zip(words, words[1:], strict=False))
+    return pairs
+
+
+def join_lines(lines: Iterable[str], vocab: Counter | None = None, tidy: bool = True) -> str:
     """Join extracted lines into running text, rejoining words the layout split.
 
     "self-" + "assessment" stays "self-assessment" (the hyphen is the author's) unless the
@@ -47,7 +57,9 @@ def join_lines(lines: Iterable[str], vocab: Counter | None = None) -> str:
             line = glue + line
         pieces.append(line)
     out = _SPACED_HYPHEN.sub(lambda m: _rejoin_compound(m, vocab), "".join(pieces))
-    return _SPACE_BEFORE_PUNCT.sub(r"\1", out)
+    # `tidy`: text extracted as a stream has spaces before punctuation that the author did not
+    # type; words placed by position keep the author's own
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", out) if tidy else out
 
 
 _TAIL = 120  # characters of the text so far that decide how a line joins it

@@ -6,6 +6,8 @@ outside the corpus; a file goes live only when staff accept it and rebuild.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import tempfile
@@ -15,7 +17,10 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import AssistantError
+from .actions import REGISTER_COLUMNS, cell_text, parse_register
 from .worker import ParseWorker
+
+REGISTER_SUFFIX = ".actions.csv"
 
 MAX_BYTES = 50 * 1024 * 1024  # also Streamlit's server.maxUploadSize
 STAGING = ".staging"
@@ -37,6 +42,16 @@ class Preview:
     first_passages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    rows: list[dict] = field(default_factory=list)  # the action rows read, in register form
+    register_for: str | None = None  # a reviewed register: the document it belongs beside
+
+    def register_csv(self) -> str:
+        """The rows as a register CSV, for staff to correct in a spreadsheet and upload back."""
+        out = io.StringIO()
+        writer = csv.DictWriter(out, REGISTER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(self.rows)
+        return out.getvalue()
 
 
 def safe_name(name: str) -> str:
@@ -74,6 +89,8 @@ def check(name: str, data: bytes) -> str:
         raise UploadRefused(
             f"{clean}: {len(data) / 1e6:.0f} MB is over the 50 MB limit; split or compress the document"
         )
+    if clean.lower().endswith(".csv"):
+        return _check_register(clean, data)
     kind = detect_type(data)
     suffix = Path(clean).suffix.lower()
     if kind is None:
@@ -84,6 +101,21 @@ def check(name: str, data: bytes) -> str:
         if suffix == ".pdf":
             raise UploadRefused(f"{clean}: named .pdf but it is not a PDF; export a real PDF and retry")
         clean = f"{Path(clean).stem}.txt"
+    return clean
+
+
+def _check_register(clean: str, data: bytes) -> str:
+    """A reviewed register: named after its document (<document>.actions.csv) and well formed."""
+    if not clean.lower().endswith(REGISTER_SUFFIX):
+        raise UploadRefused(
+            f"{clean}: a CSV is taken as a document's reviewed register only, named "
+            f"<document>{REGISTER_SUFFIX} (download it from the document's preview, correct it, upload it)"
+        )
+    stem = clean[: -len(REGISTER_SUFFIX)]
+    try:
+        parse_register(data, Path(clean), f"{stem}.pdf")
+    except AssistantError as exc:
+        raise UploadRefused(str(exc)) from None
     return clean
 
 
@@ -110,6 +142,18 @@ def preview(path: Path, settings: Settings) -> Preview:
     """Pages, passages, action rows and warnings of a staged file, as the build would see them:
     read by the same limited worker as the build, never in the process serving delegates."""
     result = Preview(name=path.name)
+    if path.name.lower().endswith(REGISTER_SUFFIX):  # a register: rows checked at staging
+        stem = path.name[: -len(REGISTER_SUFFIX)]
+        rows = parse_register(path.read_bytes(), path, f"{stem}.pdf")
+        result.action_rows = len(rows)
+        result.rows = [{name: cell_text(r, name) for name in REGISTER_COLUMNS} for r in rows]
+        result.register_for = next(
+            (f"{stem}{s}" for s in (".pdf", ".txt", ".md") if (path.parent.parent / f"{stem}{s}").exists()),
+            None,
+        )
+        if result.register_for is None:
+            result.warnings.append(f"no document {stem}.pdf is in the corpus yet: add it before rebuilding")
+        return result
     with ParseWorker(settings.parse_seconds, settings.parse_mb, settings.limits) as worker:
         try:
             found = worker.preview(path)

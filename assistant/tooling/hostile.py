@@ -104,9 +104,23 @@ def hostile_figures(corpus_dir: Path, workdir: Path) -> list[str]:
     return lines
 
 
+# `assistant build` as a user runs it, telling at exit its own peak memory (VmHWM), which,
+# unlike ru_maxrss, counts neither its worker nor what a parent process had
+_BUILD = """
+import atexit, runpy, sys
+def peak():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            print('peak-rss-mb', int(line.split()[1]) // 1024, file=sys.stderr)
+atexit.register(peak)
+sys.argv = ['assistant', 'build', '--quiet', '--corpus', sys.argv[1], '--index', sys.argv[2]]
+runpy.run_module('assistant', run_name='__main__')
+"""
+
+
 def _rebuild(corpus: Path, index: Path, root: Path) -> tuple[int, str]:
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.tooling.benchmark", "rebuild", str(corpus), str(index)],
+        [sys.executable, "-c", _BUILD, str(corpus), str(index)],
         capture_output=True,
         text=True,
         cwd=root,
