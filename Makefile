@@ -13,7 +13,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test check index bench clean
+.PHONY: install run test check index bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,9 @@ index: $(STAMP)
 	# a file that fails is reported and the app still starts on what is indexed
 	-$(BIN)/assistant build
 
+# `streamlit run app.py` with the model and the index loaded before the server listens
 run: index
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.address $(HOST) --server.port $(PORT)
 
 # Debian's chromium for the browser tests (Playwright drives it; it downloads no browser)
 $(CHROMIUM):
@@ -46,6 +47,10 @@ test: $(STAMP) $(CHROMIUM)
 bench: index $(CHROMIUM)
 	$(BIN)/python -m assistant.tooling.benchmark all
 	$(BIN)/python -m tests.e2e
+
+# the README's pictures (docs/*.png): Ask with an open source, Actions with its charts, Admin preview
+screenshots: index $(CHROMIUM)
+	$(BIN)/python -m tests.e2e screenshots docs
 
 check: $(STAMP)
 	$(BIN)/ruff check assistant tests app.py ui

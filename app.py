@@ -17,4 +17,4 @@ pages = [
     st.Page("ui/documents.py", title="Documents", icon=":material/description:", url_path="documents"),
     st.Page("ui/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"),
 ]
-st.navigation(pages).run()
+st.navigation(pages, position="top").run()  # the full width for tables

@@ -56,9 +56,7 @@ def served_app(corpus: Path, index: Path, guard_log: Path, token: str | None = N
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            "ui.serve",  # as `make run` starts it: the model and the index load before it listens
             "--server.port",
             str(port),
             "--server.address",
@@ -181,6 +179,66 @@ BENCH_QUESTIONS = [
 ]
 
 
+def first_page_seconds(url: str) -> float:
+    """Seconds from opening the app in a fresh browser to the chat box being shown."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            started = time.perf_counter()
+            page.goto(url)
+            page.get_by_placeholder(PLACEHOLDER).wait_for(timeout=120_000)
+            return time.perf_counter() - started
+        finally:
+            browser.close()
+
+
+def screenshots(folder: Path) -> None:
+    """The README's pictures: Ask with an open source, Actions with its charts, Admin preview."""
+    import tempfile
+
+    from assistant.config import get_settings
+
+    settings = get_settings()
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, index = Path(tmp) / "corpus", Path(tmp) / "index"
+        import shutil
+
+        shutil.copytree(settings.corpus_dir, corpus, ignore=shutil.ignore_patterns(".*"))
+        shutil.copytree(settings.index_dir, index)
+        with (
+            served_app(corpus, index, Path(tmp) / "egress.log", token="screenshots") as (url, _, _),
+            browser_page(url) as page,
+        ):
+            page.set_viewport_size({"width": 1400, "height": 900})
+            ask(page, "Who owns the return-refill guidelines?", "responsible team: Facilitation")
+            answer = page.locator('[data-testid="stChatMessage"]').nth(1)
+            answer.locator('[data-testid="stExpander"] summary').first.click()
+            answer.get_by_role("link", name="Open in the document reader").first.wait_for()
+            page.screenshot(path=str(folder / "ask.png"))
+            page.goto(f"{url}/actions")
+            page.get_by_text("The plan at a glance").scroll_into_view_if_needed()
+            page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for()
+            time.sleep(1)
+            page.screenshot(path=str(folder / "actions.png"))
+            page.goto(f"{url}/admin")
+            page.get_by_label("Admin token").fill("screenshots")
+            page.keyboard.press("Enter")
+            plan = next(corpus.glob("*.txt"))
+            upload = Path(tmp) / "status-update-draft.txt"
+            upload.write_text(plan.read_text(encoding="utf-8")[:4000], encoding="utf-8")
+            page.locator('input[type="file"]').set_input_files(str(upload))
+            page.get_by_text("waiting to be added").wait_for(timeout=120_000)
+            page.get_by_role("button", name="Add to the corpus").wait_for(timeout=120_000)
+            page.get_by_text("Documents in the corpus").wait_for(timeout=120_000)
+            time.sleep(1)
+            page.screenshot(path=str(folder / "admin.png"))
+    print(f"wrote {folder}/ask.png, actions.png, admin.png")
+
+
 def main() -> None:
     """Browser figures: `streamlit run` to the first answer, and the median answer time."""
     import statistics
@@ -193,6 +251,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as tmp,
         served_app(settings.corpus_dir, settings.index_dir, Path(tmp) / "egress.log") as (url, _, started),
     ):
+        first_page = first_page_seconds(url)
         with browser_page(url) as page:
             first = ask(page, *BENCH_QUESTIONS[0])
             to_first = time.perf_counter() - started
@@ -203,6 +262,7 @@ def main() -> None:
         f"browser: `streamlit run` to the first answer shown: {to_first:.1f} s "
         f"(of which the question itself: {first:.2f} s)"
     )
+    print(f"browser: first page after the server is healthy: {first_page:.2f} s (goal < 3 s)")
     print(
         f"browser: answer shown, median over {len(times)} questions: "
         f"{statistics.median(times) * 1000:.0f} ms (max {max(times) * 1000:.0f} ms)"
@@ -214,4 +274,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["screenshots"]:
+        screenshots(Path(sys.argv[2] if len(sys.argv) > 2 else "docs"))
+    else:
+        main()

@@ -1,13 +1,53 @@
 """Actions: the whole action table, filtered, sorted, charted and downloadable."""
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.exports import table, xlsx_bytes
-from assistant.ingest.actions import select
+from assistant.ingest.actions import named_body, select
 from ui.common import DOCUMENTS_PAGE, escape, get_assistant
+
+# what staff filter on, visible without scrolling sideways at 1400 px; the rest on request
+SHOWN = [
+    "Row",
+    "Action",
+    "Body in charge",
+    "Responsible team",
+    "Timeframe",
+    "Due",
+    "Priority",
+    "KPI",
+    "Status",
+]
+MORE = [
+    "Area/Topic",
+    "Objective",
+    "Strategic objectives",
+    "Strategic priority",
+    "GCAP (likely match)",
+    "Document",
+    "Page",
+]
+WIDTHS = {
+    "Row": 48,
+    "Action": 330,
+    "Body in charge": 110,
+    "Responsible team": 120,
+    "Timeframe": 110,
+    "Due": 96,
+    "Priority": 64,
+    "KPI": 210,
+    "Status": 96,
+}
+NOT_ASSIGNED = "not assigned"
+NO_PRIORITY = "not given"
+# one colour per priority, told apart by colour-blind readers too (same in both charts)
+PRIORITY_COLOURS = {"A": "#c0392b", "B": "#2471a3", "?": "#e69f00", NO_PRIORITY: "#8c8c8c"}
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1, title="Actions")
 
 assistant = get_assistant()
 st.title("Action plan")
@@ -39,43 +79,32 @@ with st.container(border=True):
 chosen = select(rows, bodies, teams, priorities, objectives, sections, status_choice, text)
 header, *values = table(chosen)
 frame = pd.DataFrame(values, columns=header)
-st.caption(f"{len(chosen)} of {len(rows)} actions. Click a column to sort, a row to see its source.")
+frame.insert(0, "Row", [r.row for r in chosen])
+top_left, top_right = st.columns([3, 2])
+top_left.caption(f"{len(chosen)} of {len(rows)} actions. Click a column to sort, a row to see its source.")
+extra = top_right.multiselect("More columns", MORE, placeholder="More columns: topic, objective…")
 event = st.dataframe(
     frame,
     hide_index=True,
     width="stretch",
+    height="content",  # every filtered row, no box to scroll inside
+    row_height=72,  # three lines: long action texts and KPIs wrap instead of being cut
     on_select="rerun",
     selection_mode="single-row",
     key="actions",
-    column_order=[
-        "Action",
-        "Body in charge",
-        "Responsible team",
-        "Timeframe",
-        "Due",
-        "Priority",
-        "KPI",
-        "Status",
-        "GCAP (likely match)",
-        "Area/Topic",
-        "Objective",
-        "Strategic objectives",
-        "Strategic priority",
-        "Document",
-        "Page",
-        "Id",
-    ],
+    placeholder="",
+    column_order=SHOWN + extra,
     column_config={
-        "Action": st.column_config.TextColumn(width="large"),
-        "Due": st.column_config.DateColumn(),
-        "From": st.column_config.DateColumn(),
+        **{name: st.column_config.TextColumn(width=width) for name, width in WIDTHS.items()},
+        "Row": st.column_config.NumberColumn(width=WIDTHS["Row"]),
+        "Due": st.column_config.DateColumn(width=WIDTHS["Due"], format="MMM YYYY"),
     },
 )
 
 d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button(
     "Download CSV",
-    frame.to_csv(index=False).encode("utf-8-sig"),
+    frame.drop(columns="Row").to_csv(index=False).encode("utf-8-sig"),
     file_name="green-customs-actions.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -92,65 +121,75 @@ selected = event.selection.rows if event and event.selection else []
 if selected:
     row = chosen[selected[0]]
     with st.container(border=True):
-        st.subheader(f"Row {row.row}: {row.topic or row.section}")
+        st.subheader(f"Row {row.row}: {escape(row.topic or row.section)}")
         st.markdown(escape(row.action))
-        st.write(
-            f"Body in charge: {', '.join(row.body_in_charge) or 'not given'} · "
-            f"Responsible team: {', '.join(row.responsible_team) or 'not given'} · "
-            f"Timeframe: {row.timeframe or 'not given'} · Priority: {row.priority or 'not given'}"
+        st.markdown(
+            escape(
+                f"Body in charge: {', '.join(row.body_in_charge) or 'not given'} · "
+                f"Responsible team: {', '.join(row.responsible_team) or 'not given'} · "
+                f"Timeframe: {row.timeframe or 'not given'} · Priority: {row.priority or 'not given'}"
+            )
         )
-        st.write(f"KPI: {row.kpi or 'not given'}")
+        st.markdown(escape(f"KPI: {row.kpi or 'not given'}"))
         if row.inherited:
-            st.caption(f"Carried down from the merged cell above: {', '.join(row.inherited)}")
+            st.caption(escape(f"Carried down from the merged cell above: {', '.join(row.inherited)}"))
         if row.note:
-            st.caption(f"Reviewer's note: {row.note}")
+            st.caption(escape(f"Reviewer's note: {row.note}"))
         if row.gcap and row.gcap in statuses:
             item = statuses[row.gcap]
             st.info(
-                f"Likely {item.code} in the update (word overlap {row.gcap_score:.2f}, a likely match, "
-                f"not a fact): {item.status or 'no status given'}. “{escape(item.evidence or item.text)}”"
+                escape(
+                    f"Likely {item.code} in the update (word overlap {row.gcap_score:.2f}, a likely match, "
+                    f"not a fact): {item.status or 'no status given'}. “{item.evidence or item.text}”"
+                )
             )
         st.page_link(
             DOCUMENTS_PAGE,
-            label=f"Open the source page (p. {row.page})",
+            label=f"Open the source page (p. {row.page}) at row {row.row}",
             icon=":material/menu_book:",
-            query_params={"doc": row.doc, "page": str(row.page)},
+            query_params={"doc": row.doc, "page": str(row.page), "row": str(row.row)},
         )
 
 st.subheader("The plan at a glance")
 left, right = st.columns(2)
-owners = pd.DataFrame(
-    [
-        {"Body in charge": b, "Priority": r.priority or "none"}
-        for r in chosen
-        for b in (r.body_in_charge or ["not given"])
-    ]
-)
-# the same colour for a priority in both charts
 priority_colour = alt.Color(
     "Priority:N",
-    scale=alt.Scale(domain=["A", "B", "?", "none"], range=["#c0392b", "#e67e22", "#95a5a6", "#bdc3c7"]),
+    scale=alt.Scale(domain=list(PRIORITY_COLOURS), range=list(PRIORITY_COLOURS.values())),
+    legend=alt.Legend(title="Priority", orient="bottom"),
+)
+owners = pd.DataFrame(
+    [
+        {"Body in charge": body, "Priority": r.priority or NO_PRIORITY}
+        for r in chosen
+        # a row with no named body ("TBD", "All", "In coordination with PTC") is counted once
+        for body in sorted({b if named_body(b) else NOT_ASSIGNED for b in r.body_in_charge} or {NOT_ASSIGNED})
+    ]
 )
 if not owners.empty:
     left.altair_chart(
-        alt.Chart(owners)
+        alt.Chart(owners, title="Actions by body in charge")
         .mark_bar()
         .encode(
-            y=alt.Y("Body in charge:N", sort="-x"),
-            x=alt.X("count():Q", title="Actions"),
+            y=alt.Y("Body in charge:N", sort="-x", axis=alt.Axis(labelLimit=0, title=None)),
+            x=alt.X("count():Q", axis=COUNT_AXIS),
             color=priority_colour,
-            tooltip=["Body in charge", "Priority", "count()"],
+            tooltip=["Body in charge", "Priority", alt.Tooltip("count():Q", title="Actions")],
         ),
         width="stretch",
+    )
+    left.caption(
+        f"“{NOT_ASSIGNED}”: the plan names no body (TBD, All, None, or only a body to coordinate with)."
     )
 dated = pd.DataFrame(
     [
         {
-            "Action": f"{r.row}. {r.action[:60]}",
+            "Label": f"{r.row}. {textwrap.shorten(r.action, 48, placeholder='…')}",
+            "Action": r.action,
             "From": r.due_start,
             "Due": r.due_end,
-            "Priority": r.priority or "none",
+            "Priority": r.priority or NO_PRIORITY,
             "Timeframe": r.timeframe,
+            "Body in charge": ", ".join(r.body_in_charge) or "not given",
         }
         for r in chosen
         if r.due_end
@@ -158,18 +197,18 @@ dated = pd.DataFrame(
 )
 if not dated.empty:
     right.altair_chart(
-        alt.Chart(dated)
-        .mark_bar(size=8)
+        alt.Chart(dated, title="Timeframes of dated actions")
+        .mark_bar(size=10)
         .encode(
-            x=alt.X("From:T", title="Timeframe"),
+            x=alt.X("From:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
             x2="Due:T",
-            y=alt.Y("Action:N", sort="x", title=None),
+            y=alt.Y("Label:N", sort="x", axis=alt.Axis(labelLimit=0, title=None)),
             color=priority_colour,
-            tooltip=["Action", "Timeframe", "Priority"],
+            tooltip=["Action", "Timeframe", "Body in charge", "Priority"],
         ),
         width="stretch",
     )
     right.caption(
-        "Actions with a dated timeframe, from start to due date; TBD and continuous ones are "
-        "in the table only."
+        "From start to due date; the full action text is in the tooltip. TBD and continuous "
+        "actions are in the table only."
     )

@@ -36,8 +36,8 @@ ROW_FIELDS = [
 
 
 def show_citation(n: int, citation, key: str) -> None:
-    label = f"[{n}] {citation.title} — {citation.label}" + (
-        f" — {citation.section}" if citation.section else ""
+    label = escape(
+        f"[{n}] {citation.title} — {citation.label}" + (f" — {citation.section}" if citation.section else "")
     )
     with st.expander(label):
         if citation.row is not None:
@@ -46,10 +46,10 @@ def show_citation(n: int, citation, key: str) -> None:
                 ", ".join(v) if isinstance(v, list) else ("" if v is None else str(v))
                 for v in (row[name] for name, _ in ROW_FIELDS)
             ]
-            st.table(
-                pd.DataFrame({"Field": [label for _, label in ROW_FIELDS], "Value": values}).set_index(
-                    "Field"
-                )
+            st.table(  # st.table renders Markdown in its cells: document text escaped
+                pd.DataFrame(
+                    {"Field": [label for _, label in ROW_FIELDS], "Value": [escape(v) for v in values]}
+                ).set_index("Field")
             )
         else:
             st.markdown(highlighted(citation.text, citation.quote))
@@ -57,7 +57,11 @@ def show_citation(n: int, citation, key: str) -> None:
             DOCUMENTS_PAGE,
             label="Open in the document reader",
             icon=":material/menu_book:",
-            query_params={"doc": citation.doc, "item": str(citation.item_id)},
+            query_params=(
+                {"doc": citation.doc, "page": str(citation.page), "row": str(citation.row.row)}
+                if citation.row is not None
+                else {"doc": citation.doc, "item": str(citation.item_id)}
+            ),
         )
 
 

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import re
+import string
 
 import streamlit as st
 
-from assistant.config import Settings, get_settings
+from assistant.config import get_settings
 from assistant.engine import Assistant
-from assistant.index.embedding import BundledEmbedder
+from ui.warm import warmed
 
 DOCUMENTS_PAGE = "ui/documents.py"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:])")
+# CommonMark lets every ASCII punctuation character be escaped; escaping them all leaves no
+# list marker, heading, link, HTML tag, entity, emphasis, Streamlit directive (":red[...]")
+# or LaTeX ("$") in document text, and the text reads the same
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
-@st.cache_resource(show_spinner="Loading the model…")
-def get_embedder() -> BundledEmbedder:
-    """The embedding model, loaded once per process."""
-    embedder = BundledEmbedder()
-    embedder.encode(["warm up"])  # load the weights now, not on the first question
-    return embedder
-
-
-@st.cache_resource(show_spinner="Opening the index…")
-def _assistant_for(settings: Settings) -> Assistant:
-    return Assistant(settings, embedder=get_embedder())
+@st.cache_resource(show_spinner="Loading the model and the index…")
+def _assistant_for(settings) -> Assistant:
+    return warmed(settings)  # already loaded when the server was started by `python -m ui.serve`
 
 
 def get_assistant() -> Assistant:
@@ -35,7 +31,7 @@ def get_assistant() -> Assistant:
 
 def escape(text: str) -> str:
     """Document text shown as Markdown, never as markup: every special character escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def lines(text: str) -> str:

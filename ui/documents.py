@@ -1,10 +1,27 @@
-"""Documents: what is indexed, and a reader that opens a document at a cited passage."""
+"""Documents: what is indexed, and a reader that opens a document at a cited passage or row."""
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from assistant.errors import AssistantError
-from ui.common import escape, get_assistant
+from ui.common import get_assistant
+from ui.reader import blocks
+
+CITED = "cited"  # the key of the container around the passage or row a link points at
+# the marked container stands out, and the page scrolls to it once it is drawn (a static
+# script: no document text goes into it)
+MARK_STYLE = (
+    f"<style>.st-key-{CITED} {{ background: #fff4d6; border-radius: 0.5rem; padding: 0.5rem; }}</style>"
+)
+SCROLL_SCRIPT = f"""<script>
+const find = (tries) => {{
+  const el = window.parent.document.querySelector('.st-key-{CITED}');
+  if (el) el.scrollIntoView({{block: 'center'}});
+  else if (tries < 100) setTimeout(() => find(tries + 1), 100);
+}};
+find(0);
+</script>"""
 
 assistant = get_assistant()
 st.title("Documents")
@@ -38,49 +55,75 @@ st.dataframe(
 st.caption(f"Index generation {generation.name}")
 
 names = [d.doc for d in documents]
-wanted_doc = st.query_params.get("doc")
-wanted_item = st.query_params.get("item")
+if not names:
+    st.info("No document is indexed yet.")
+    st.stop()
+params = st.query_params
+wanted_doc = params.get("doc")
 doc = st.selectbox(
     "Read",
     names,
     index=names.index(wanted_doc) if wanted_doc in names else 0,
     format_func=lambda name: next(d.title for d in documents if d.doc == name),
 )
+opened = doc == wanted_doc  # the link's passage or row belongs to the document shown
 passages = generation.items_of(doc=doc, kind="passage")
-target = next((p for p in passages if wanted_item and str(p.id) == wanted_item), None)
-pages = sorted({p.page for p in passages})
-default_page = target.page if target else int(st.query_params.get("page", pages[0] if pages else 1))
+rows_of_doc = [r for r in assistant.actions() if r.doc == doc]
+target = next((p for p in passages if opened and str(p.id) == params.get("item")), None)
+target_row = next((r for r in rows_of_doc if opened and str(r.row) == params.get("row")), None)
+pages = sorted({p.page for p in passages} | {r.page for r in rows_of_doc})
+linked_page = target.page if target else target_row.page if target_row else params.get("page")
+default_page = int(linked_page) if opened and str(linked_page or "").isdigit() else (pages[0] if pages else 1)
 page = st.selectbox("Page", pages, index=pages.index(default_page) if default_page in pages else 0)
 
-section = None
-for passage in (p for p in passages if p.page == page):
-    if passage.section and passage.section != section:
-        section = passage.section
-        st.markdown(f"#### {escape(section)}")
-    label = f"**{escape(passage.paragraph)}.** " if passage.paragraph else ""
-    body = escape(passage.text)
-    if target is not None and passage.id == target.id:
-        st.markdown(f"{label}:orange-background[{body}]")
-        st.caption("The cited passage")
+marked = False
+for block in blocks([p for p in passages if p.page == page]):
+    if target is not None and block.item_id == target.id:
+        with st.container(key=CITED):
+            st.markdown(block.markdown)
+            st.caption("The cited passage")
+        marked = True
     else:
-        st.markdown(f"{label}{body}")
-rows = [r for r in assistant.actions() if r.doc == doc and r.page == page]
+        st.markdown(block.markdown)
+
+rows = [r for r in rows_of_doc if r.page == page]
 if rows:
     st.markdown(f"#### Action table ({len(rows)} rows on this page)")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Row": r.row,
-                    "Action": r.action,
-                    "Body in charge": ", ".join(r.body_in_charge),
-                    "Responsible team": ", ".join(r.responsible_team),
-                    "Timeframe": r.timeframe,
-                    "Priority": r.priority,
-                }
-                for r in rows
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
+    frame = pd.DataFrame(
+        [
+            {
+                "Row": r.row,
+                "Action": r.action,
+                "Body in charge": ", ".join(r.body_in_charge),
+                "Responsible team": ", ".join(r.responsible_team),
+                "Timeframe": r.timeframe,
+                "Priority": r.priority,
+                "KPI": r.kpi,
+            }
+            for r in rows
+        ]
     )
+    widths = {"Action": 420, "Body in charge": 120, "Responsible team": 140, "Timeframe": 140, "Priority": 70}
+    columns = {
+        "Row": st.column_config.NumberColumn(width=50),
+        **{name: st.column_config.TextColumn(width=width) for name, width in widths.items()},
+        "KPI": st.column_config.TextColumn(width=260),
+    }
+    if target_row is not None and target_row in rows:
+        with st.container(key=CITED):
+            st.caption(f"Row {target_row.row}, the row you opened")
+            st.dataframe(
+                frame[frame["Row"] == target_row.row],
+                hide_index=True,
+                width="stretch",
+                row_height=150,
+                column_config=columns,
+            )
+        marked = True
+    st.dataframe(
+        frame, hide_index=True, width="stretch", row_height=72, column_config=columns, height="content"
+    )
+
+if marked:
+    st.html(MARK_STYLE)
+    components.html(SCROLL_SCRIPT, height=0)

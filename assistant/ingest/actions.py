@@ -139,6 +139,22 @@ def register_path(document: Path) -> Path:
     return document.with_name(document.stem + ".actions.csv")
 
 
+# what a "body in charge" cell holds when no body is named
+_NOT_ASSIGNED = {"all", "none", "tbd", "tbc", "n/a", "na", "not given", "unknown", "various", "-", "?"}
+_NAME_JOINERS = {"of", "and", "for", "on", "the", "&"}
+
+
+def named_body(value: str) -> bool:
+    """Whether a body-in-charge value names a body ("EC", "Policy Commission", "Council") rather
+    than saying none is named ("TBD", "All", "None") or describing a role ("In coordination
+    with PTC"): a name is capitalised words and acronyms, joined only by words like "of"."""
+    value = value.strip()
+    if value.lower() in _NOT_ASSIGNED:
+        return False
+    words = re.findall(r"[^\s()]+", value)
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() or w in _NAME_JOINERS for w in words)
+
+
 def row_id(doc: str, row: int) -> str:
     return f"{Path(doc).stem}#{row}"
 

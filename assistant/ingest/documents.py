@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import codecs
 import errno
+import fcntl
 import hashlib
 import os
 import re
 import stat
+import tempfile
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import tomlkit
 
 from ..errors import DocumentError, shown
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 MANIFEST_NAME = "manifest.toml"
 KINDS = ("plan", "status update", "document")
+MANIFEST_HEADER = (
+    "One [[document]] per corpus file. A file without an entry is still indexed, with a title\n"
+    'made from its name. kind is "plan", "status update" or "document".'
+)
+_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+_FIELD_CHARS = 300
 
 # A printed page number on a line of its own, as PDF-to-text leaves it: " 2." or " 4."
 # The leading blank matters: "2024." alone on a line is the end of a sentence, not a page.
@@ -168,6 +178,104 @@ def load_manifest(corpus_dir: Path) -> dict[str, DocumentInfo]:
             meeting=entry.get("meeting", ""),
         )
     return infos
+
+
+def checked_info(info: DocumentInfo) -> DocumentInfo:
+    """Metadata entered by staff, trimmed and checked, or DocumentError naming the field and
+    what to enter: a title, a date as YYYY, YYYY-MM or YYYY-MM-DD, one of KINDS."""
+    info = replace(
+        info,
+        title=" ".join(info.title.split()),
+        meeting=" ".join(info.meeting.split()),
+        date=info.date.strip(),
+    )
+    if not info.title:
+        raise DocumentError(info.doc, "has no title", "enter the title as printed on the document")
+    for label, value in (("title", info.title), ("meeting", info.meeting)):
+        if len(value) > _FIELD_CHARS:
+            raise DocumentError(
+                info.doc, f"has a {label} of {len(value)} characters", f"shorten it to {_FIELD_CHARS} at most"
+            )
+        if any(ord(ch) < 32 for ch in value):
+            raise DocumentError(info.doc, f"has a control character in its {label}", "retype it")
+    if info.date and not _DATE.fullmatch(info.date):
+        raise DocumentError(
+            info.doc, f"has the date {info.date!r}", "enter it as YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2025-06)"
+        )
+    if info.kind not in KINDS:
+        raise DocumentError(info.doc, f"has the kind {info.kind!r}", f"use one of: {', '.join(KINDS)}")
+    return info
+
+
+def write_info(corpus_dir: Path, info: DocumentInfo) -> DocumentInfo:
+    """Record a document's title, kind, date and meeting in corpus/manifest.toml (checked first;
+    the file's other entries and comments are kept). Takes effect at the next rebuild."""
+    info = checked_info(info)
+    with _manifest_locked(corpus_dir) as document:
+        entry = _entry(document, info.doc)
+        if entry is None:
+            entry = tomlkit.table()
+            document.setdefault("document", tomlkit.aot()).append(entry)
+            entry["file"] = info.doc
+        for key, value in (("title", info.title), ("date", info.date), ("meeting", info.meeting)):
+            if value:
+                entry[key] = value
+            elif key in entry:
+                del entry[key]
+        entry["kind"] = info.kind
+    return info
+
+
+def forget_info(corpus_dir: Path, doc: str) -> str | None:
+    """Drop a document's entry from the manifest; the entry as TOML, or None if it had none."""
+    if not (corpus_dir / MANIFEST_NAME).exists():
+        return None
+    with _manifest_locked(corpus_dir) as document:
+        entries = document.get("document", [])
+        for position, entry in enumerate(entries):
+            if entry.get("file") == doc:
+                kept = tomlkit.dumps({"document": [entry.unwrap()]})
+                del entries[position]
+                return kept
+    return None
+
+
+def _entry(document, doc: str):
+    return next((e for e in document.get("document", []) if e.get("file") == doc), None)
+
+
+class _manifest_locked:
+    """The manifest parsed under an exclusive lock (two staff saving at once lose nothing) and
+    written back atomically when the block ends without an error."""
+
+    def __init__(self, corpus_dir: Path):
+        self.path = corpus_dir / MANIFEST_NAME
+        self.lock_path = corpus_dir / ".manifest.lock"
+
+    def __enter__(self):
+        self.lock = self.lock_path.open("a")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        load_manifest(self.path.parent)  # refuses a manifest that is not valid TOML, naming it
+        if self.path.exists():
+            self.document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
+        else:
+            self.document = tomlkit.document()
+            for line in MANIFEST_HEADER.split("\n"):
+                self.document.add(tomlkit.comment(line))
+        return self.document
+
+    def __exit__(self, kind, error, trace):
+        try:
+            if kind is None:
+                with tempfile.NamedTemporaryFile(
+                    "w", encoding="utf-8", dir=self.path.parent, prefix=".manifest-", delete=False
+                ) as handle:
+                    handle.write(tomlkit.dumps(self.document))
+                os.replace(handle.name, self.path)
+        finally:
+            fcntl.flock(self.lock, fcntl.LOCK_UN)
+            self.lock.close()
+        return False
 
 
 def title_from_filename(name: str) -> str:

@@ -11,19 +11,22 @@ import io
 import os
 import re
 import tempfile
+import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import AssistantError
+from ..errors import AssistantError, shown
 from .actions import REGISTER_COLUMNS, cell_text, parse_register
+from .documents import DocumentInfo, checked_info, discover, forget_info, write_info
 from .worker import ParseWorker
 
 REGISTER_SUFFIX = ".actions.csv"
 
 MAX_BYTES = 50 * 1024 * 1024  # also Streamlit's server.maxUploadSize
 STAGING = ".staging"
+REMOVED = ".removed"  # documents taken out of the corpus, kept so nothing is lost
 
 
 class UploadRefused(AssistantError):
@@ -165,11 +168,36 @@ def preview(path: Path, settings: Settings) -> Preview:
     return result
 
 
-def accept(corpus_dir: Path, staged: Path) -> Path:
-    """Move a staged file into the corpus (replacing a file of the same name)."""
+def accept(corpus_dir: Path, staged: Path, info: DocumentInfo | None = None) -> Path:
+    """Move a staged file into the corpus (replacing a file of the same name), with its title,
+    kind, date and meeting written to the manifest. The metadata is checked first: a refusal
+    leaves the file staged and the manifest as it was."""
     path = target(corpus_dir, staged.name)
+    if info is not None:
+        info = checked_info(replace(info, doc=path.name))
     os.replace(staged, path)
+    if info is not None:
+        write_info(corpus_dir, info)
     return path
+
+
+def remove(corpus_dir: Path, doc: str) -> Path:
+    """Take a document out of the corpus: the file (and a register beside it) moved to
+    corpus/.removed/ under a time stamp, with its manifest entry; the next rebuild drops it
+    from the index. Returns the folder it was kept in. To bring it back, move it back."""
+    path = target(corpus_dir, doc)
+    if path not in discover(corpus_dir):
+        raise UploadRefused(f"{shown(doc)}: no such document in the corpus; reload the page")
+    kept = corpus_dir / REMOVED / f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{path.stem}"
+    kept.mkdir(parents=True, exist_ok=False)
+    register = path.with_name(path.stem + REGISTER_SUFFIX)
+    if register.is_file() and not register.is_symlink():
+        os.replace(register, kept / register.name)
+    entry = forget_info(corpus_dir, path.name)
+    if entry:
+        (kept / "manifest-entry.toml").write_text(entry, encoding="utf-8")
+    os.replace(path, kept / path.name)
+    return kept
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -27,9 +27,10 @@ def test_no_document_text_can_reach_the_page_as_html():
 def test_the_escaping_used_for_document_text():
     from ui.common import escape, highlighted
 
-    assert escape("<b>x</b> **y** [link](http://x) :red[z]") == (
-        "\\<b\\>x\\</b\\> \\*\\*y\\*\\* \\[link\\](http\\://x) \\:red\\[z\\]"
+    assert escape("<b>x</b> **y** [link](http://x) :red[z] - 1. &amp; $x$") == (
+        "\\<b\\>x\\<\\/b\\> \\*\\*y\\*\\* \\[link\\]\\(http\\:\\/\\/x\\) \\:red\\[z\\] "
+        "\\- 1\\. \\&amp\\; \\$x\\$"
     )
     assert highlighted("One. Two. Three.", "One. … Three.") == (
-        ":orange-background[One.] Two. :orange-background[Three.]"
+        ":orange-background[One\\.] Two\\. :orange-background[Three\\.]"
     )

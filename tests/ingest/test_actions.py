@@ -375,3 +375,25 @@ def test_extracted_rows_can_be_reviewed_as_a_register_and_rebuilt(
 
     indexed = Assistant(get_settings(), embedder=fake_embedder).actions()
     assert len(indexed) == 35 and indexed[0].body_in_charge == ["PTC"]
+
+
+@pytest.mark.parametrize(
+    "value, named",
+    [
+        ("EC", True),
+        ("Policy Commission", True),
+        ("Council", True),
+        ("SAFE WG", True),
+        ("Committee of Experts", True),
+        ("TBD", False),
+        ("All", False),
+        ("None", False),
+        ("not given", False),
+        ("In coordination with PTC", False),
+        ("", False),
+    ],
+)
+def test_a_body_in_charge_names_a_body_or_says_none_is_named(value, named):
+    from assistant.ingest.actions import named_body
+
+    assert named_body(value) is named

@@ -76,3 +76,62 @@ def test_a_conversation_downloads_as_markdown_with_its_sources():
     assert "**Q:** What is Green Customs?" in text
     assert "Sources:\n1. Draft plan, p. 2 — Definition: “Green Customs refers to the measures.”" in text
     assert "**Q:** What is the weather?\n\nThis is not in these documents." in text
+
+
+def test_an_upload_is_added_with_its_details_written_to_the_manifest(seeded_corpus):
+    from assistant.errors import DocumentError
+    from assistant.ingest.documents import DocumentInfo, load_manifest
+
+    manifest = seeded_corpus / "manifest.toml"
+    before = manifest.read_text(encoding="utf-8")
+    staged = uploads.stage(seeded_corpus, "update 2026.txt", b"I. Progress\n\n1. Piloted.\n")
+    with pytest.raises(DocumentError, match="YYYY, YYYY-MM or YYYY-MM-DD"):
+        uploads.accept(seeded_corpus, staged, DocumentInfo("x", "Update", "status update", "June 2026"))
+    assert staged.exists() and manifest.read_text(encoding="utf-8") == before  # nothing changed
+    with pytest.raises(DocumentError, match="has no title"):
+        uploads.accept(seeded_corpus, staged, DocumentInfo("x", "  ", "status update"))
+    with pytest.raises(DocumentError, match="use one of"):
+        uploads.accept(seeded_corpus, staged, DocumentInfo("x", "Update", "minutes"))
+
+    info = DocumentInfo("x", "Status  update\n2026", "status update", "2026-06", "PTC, 245th Session")
+    path = uploads.accept(seeded_corpus, staged, info)
+    assert path == seeded_corpus / "update-2026.txt" and not staged.exists()
+    entry = load_manifest(seeded_corpus)["update-2026.txt"]
+    assert (entry.title, entry.kind, entry.date, entry.meeting) == (
+        "Status update 2026",
+        "status update",
+        "2026-06",
+        "PTC, 245th Session",
+    )
+    text = manifest.read_text(encoding="utf-8")
+    assert text.startswith(before.rstrip("\n"))  # staff's entries and comments kept as written
+    # saved again with new details: the entry is changed, not repeated
+    uploads.accept(
+        seeded_corpus,
+        uploads.stage(seeded_corpus, "update 2026.txt", b"I. Progress\n\n1. Piloted again.\n"),
+        DocumentInfo("x", "Status update 2026 (revised)", "status update"),
+    )
+    entries = load_manifest(seeded_corpus)
+    assert entries["update-2026.txt"].title == "Status update 2026 (revised)"
+    assert entries["update-2026.txt"].date == ""
+    assert manifest.read_text(encoding="utf-8").count('file = "update-2026.txt"') == 1
+
+
+def test_a_removed_document_is_kept_with_its_register_and_details(seeded_corpus):
+    from assistant.ingest.documents import discover, load_manifest
+
+    plan = next(p for p in discover(seeded_corpus) if "plan" in p.name)
+    register = plan.with_name(plan.stem + ".actions.csv")
+    register_text = register.read_text(encoding="utf-8") if register.exists() else None
+    kept = uploads.remove(seeded_corpus, plan.name)
+    assert kept.parent == seeded_corpus / uploads.REMOVED
+    assert not plan.exists() and (kept / plan.name).exists()
+    assert plan.name not in load_manifest(seeded_corpus)
+    assert 'file = "' + plan.name + '"' in (kept / "manifest-entry.toml").read_text(encoding="utf-8")
+    if register_text is not None:
+        assert not register.exists() and (kept / register.name).read_text(encoding="utf-8") == register_text
+    assert plan not in discover(seeded_corpus)  # the next build drops it
+    with pytest.raises(uploads.UploadRefused, match="no such document"):
+        uploads.remove(seeded_corpus, plan.name)
+    with pytest.raises(uploads.UploadRefused):
+        uploads.remove(seeded_corpus, "../../etc/passwd")
