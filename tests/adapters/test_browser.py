@@ -247,14 +247,15 @@ def test_admin_uploads_with_details_removes_and_rebuilds_in_the_browser(real_ind
         page.locator('input[type="file"]').set_input_files(str(document))
         page.get_by_text("waiting to be added").wait_for(timeout=60_000)
         # the uploader is cleared once the file is staged: it lists no file
-        assert page.locator('[data-testid="stFileUploaderFile"]').count() == 0
-        page.get_by_label("Title").fill("Status update on the Green Customs Action Plan, 2026")
-        page.get_by_label("Date").fill("June 2026")  # refused: the form says what to enter
-        page.get_by_label("Meeting").fill("Permanent Technical Committee, 245th Session")
+        listed = '[data-testid="stFileChip"], [data-testid="stFileUploaderFile"]'
+        page.wait_for_function(f"() => !document.querySelector('{listed}')", timeout=30_000)
+        page.get_by_label("Title", exact=True).fill("Status update on the Green Customs Action Plan, 2026")
+        page.get_by_label("Date", exact=True).fill("June 2026")  # refused: the form says what to enter
+        page.get_by_label("Meeting", exact=True).fill("Permanent Technical Committee, 245th Session")
         page.get_by_role("button", name="Add to the corpus").click()
         page.get_by_text("enter it as YYYY, YYYY-MM or YYYY-MM-DD").wait_for(timeout=30_000)
         assert not (corpus / "status-update-2026.txt").exists()
-        page.get_by_label("Date").fill("2026-06")
+        page.get_by_label("Date", exact=True).fill("2026-06")
         page.get_by_role("button", name="Add to the corpus").click()
         page.get_by_text("is in the corpus; rebuild").wait_for(timeout=30_000)
         manifest = (corpus / "manifest.toml").read_text(encoding="utf-8")
