@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -205,8 +206,6 @@ def screenshots(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         corpus, index = Path(tmp) / "corpus", Path(tmp) / "index"
-        import shutil
-
         shutil.copytree(settings.corpus_dir, corpus, ignore=shutil.ignore_patterns(".*"))
         shutil.copytree(settings.index_dir, index)
         with (

@@ -186,7 +186,7 @@ def remove(corpus_dir: Path, doc: str) -> Path:
     corpus/.removed/ under a time stamp, with its manifest entry; the next rebuild drops it
     from the index. Returns the folder it was kept in. To bring it back, move it back."""
     path = target(corpus_dir, doc)
-    if path not in discover(corpus_dir):
+    if path.name not in {p.name for p in discover(corpus_dir)}:  # by name: the folder may be a link
         raise UploadRefused(f"{shown(doc)}: no such document in the corpus; reload the page")
     kept = corpus_dir / REMOVED / f"{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{path.stem}"
     kept.mkdir(parents=True, exist_ok=False)

@@ -135,3 +135,13 @@ def test_a_removed_document_is_kept_with_its_register_and_details(seeded_corpus)
         uploads.remove(seeded_corpus, plan.name)
     with pytest.raises(uploads.UploadRefused):
         uploads.remove(seeded_corpus, "../../etc/passwd")
+
+
+def test_a_document_is_removed_when_the_corpus_is_reached_through_a_link(seeded_corpus, tmp_path):
+    from assistant.ingest.documents import discover
+
+    linked = tmp_path / "corpus-link"
+    linked.symlink_to(seeded_corpus, target_is_directory=True)
+    name = discover(linked)[0].name
+    kept = uploads.remove(linked, name)
+    assert (kept / name).exists() and name not in [p.name for p in discover(seeded_corpus)]
