@@ -21,6 +21,7 @@ class Settings:
     parse_seconds: float = 120.0  # time to read one file (the worker's start-up not counted)
     parse_mb: int = 2048  # memory the file reader may use
     max_passages: int = 10_000  # items one file may make: bounds its embedding time and memory
+    embedding_backend: str | None = None  # openvino | torch; None: openvino where installed
 
     @property
     def max_file_bytes(self) -> int:
@@ -50,6 +51,15 @@ def _number_from_env(name: str, default: float, kind=float):
     return number
 
 
+def _choice_from_env(name: str, choices: tuple[str, ...]) -> str | None:
+    value = os.environ.get(name, "").strip().lower()
+    if value and value not in choices:
+        raise AssistantError(
+            f"{name}={value!r} is not one of {', '.join(choices)}; set one of them or unset it"
+        )
+    return value or None
+
+
 def get_settings() -> Settings:
     """Resolve settings from ASSISTANT_* environment variables, defaulting to the repo."""
     return Settings(
@@ -60,6 +70,7 @@ def get_settings() -> Settings:
         parse_seconds=_number_from_env("ASSISTANT_PARSE_SECONDS", 120.0),
         parse_mb=_number_from_env("ASSISTANT_PARSE_MB", 2048, int),
         max_passages=_number_from_env("ASSISTANT_MAX_PASSAGES", 10_000, int),
+        embedding_backend=_choice_from_env("ASSISTANT_EMBEDDING_BACKEND", ("openvino", "torch")),
     )
 
 

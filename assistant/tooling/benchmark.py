@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
+from ..config import get_settings
 from ..engine import Assistant
 from .evaluation import DEFAULT_QUESTIONS, load_questions
 
@@ -45,33 +46,68 @@ def ask_latency(assistant: Assistant, rounds: int = 5) -> list[str]:
 # ---------------------------------------------------------------- build, peer, scale, 1M
 
 
-def build_figures(corpus_dir, workdir) -> list[str]:
-    """A full build of the corpus from nothing, a no-change rebuild, embedding throughput."""
+def build_figures(corpus_dir, workdir, rounds: int = 5) -> list[str]:
+    """Each backend: model load, a full build of the corpus from nothing, a no-change rebuild;
+    then embedding throughput and the query floor, the two backends alternating in one run."""
     from pathlib import Path
 
     from ..index.build import build
-    from ..index.embedding import BundledEmbedder
+    from ..index.embedding import BATCH_SIZE, bundled_embedder, default_backend
 
-    embedder = BundledEmbedder()
-    started = time.perf_counter()
-    embedder.model()
-    load = time.perf_counter() - started
-    index = Path(workdir) / "bench-index"
-    full = build(corpus_dir, index, embedder)
-    again = build(corpus_dir, index, embedder)
+    backends = ["torch"] + (["openvino"] if default_backend() == "openvino" else [])
+    lines, embedders = [], {}
+    for backend in backends:
+        started = time.perf_counter()
+        embedder = embedders[backend] = bundled_embedder(backend)
+        embedder.load()
+        load = time.perf_counter() - started
+        index = Path(workdir) / f"bench-index-{backend}"
+        full = build(corpus_dir, index, embedder)
+        again = build(corpus_dir, index, embedder)
+        lines += [
+            f"{embedder.backend}: model load {load:.1f} s; full build of the corpus ({full.passages} "
+            f"passages, {full.actions} action rows, {full.embedded} items embedded) {full.seconds:.1f} s, "
+            f"{load + full.seconds:.1f} s with the model load; no-change rebuild "
+            f"{again.seconds * 1000:.0f} ms (changed: {again.changed})"
+        ]
     texts = [i.search_text or i.text for i in _items(index, embedder)]
-    started = time.perf_counter()
-    for _ in range(3):
-        embedder.encode(texts)
-    rate = 3 * len(texts) / (time.perf_counter() - started)
-    return [
-        f"model load: {load:.1f} s",
-        f"full build of the corpus ({full.passages} passages, {full.actions} action rows, "
-        f"{full.embedded} items embedded): {full.seconds:.1f} s",
-        f"no-change rebuild: {again.seconds * 1000:.0f} ms (changed: {again.changed})",
-        f"embedding throughput on the corpus's items: {rate:.0f} items/s "
-        f"(mean {sum(map(len, texts)) / len(texts):.0f} characters: passages, action rows, status items)",
-    ]
+    questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)][:60]
+    rates: dict[str, list[float]] = {b: [] for b in backends}
+    floors: dict[str, list[float]] = {b: [] for b in backends}
+    for _ in range(rounds):  # alternating, so a busy moment of the machine hits both
+        for backend in backends:
+            started = time.perf_counter()
+            embedders[backend].encode(texts)
+            rates[backend].append(len(texts) / (time.perf_counter() - started))
+            for question in questions:
+                started = time.perf_counter()
+                embedders[backend].encode([question])
+                floors[backend].append((time.perf_counter() - started) * 1000)
+    lines.append(
+        f"embedding throughput on the corpus's {len(texts)} items (mean "
+        f"{sum(map(len, texts)) / len(texts):.0f} characters), batch {BATCH_SIZE}, median of {rounds}:"
+    )
+    for backend in backends:
+        lines.append(
+            f"  {embedders[backend].backend:<18} {statistics.median(rates[backend]):6.0f} items/s   "
+            f"query floor median {statistics.median(floors[backend]):5.1f} ms "
+            f"p95 {_percentile(floors[backend], 0.95):5.1f} ms"
+        )
+    if len(backends) == 2:
+        ratios = [b / a for a, b in zip(rates["torch"], rates["openvino"], strict=True)]
+        floor = statistics.median(floors["torch"]) / statistics.median(floors["openvino"])
+        lines.append(
+            f"  openvino / torch: throughput x{statistics.median(ratios):.2f} (median of paired rounds), "
+            f"query floor x{floor:.2f} faster"
+        )
+        sweep = []
+        for size in (8, 16, 32, 64, 128):
+            embedders["openvino"].batch_size = size
+            started = time.perf_counter()
+            embedders["openvino"].encode(texts)
+            sweep.append(f"{size}: {len(texts) / (time.perf_counter() - started):.0f}")
+        lines.append("  openvino items/s by batch size (one pass each): " + ", ".join(sweep))
+    return lines
 
 
 def _vectors(index):
@@ -85,7 +121,7 @@ def _vectors(index):
 def _items(index, embedder):
     from ..index import store
 
-    return store.open_current(index, embedder.fingerprint).items_of()
+    return store.open_current(index, embedder.vectors).items_of()
 
 
 def peer_latency(assistant: Assistant, rounds: int = 3) -> list[str]:
@@ -139,15 +175,15 @@ def scale_figures(size: int, workdir, source_texts: list[str]) -> list[str]:
     from pathlib import Path
 
     from ..index.build import build
-    from ..index.embedding import BundledEmbedder
+    from ..index.embedding import bundled_embedder
 
     corpus, index = Path(workdir) / f"corpus-{size}", Path(workdir) / f"index-{size}"
     synthetic_corpus(corpus, size, source_texts)
-    embedder = BundledEmbedder()
-    embedder.model()
+    embedder = bundled_embedder(get_settings().embedding_backend)
+    embedder.load()
     summary = build(corpus, index, embedder)
     out = subprocess.run(
-        [sys.executable, "-m", "assistant.benchmark", "serve", str(corpus), str(index)],
+        [sys.executable, "-m", "assistant.tooling.benchmark", "serve", str(corpus), str(index)],
         capture_output=True,
         text=True,
         check=True,
@@ -156,7 +192,7 @@ def scale_figures(size: int, workdir, source_texts: list[str]) -> list[str]:
     return [
         f"{size:,} generated paragraphs, {summary.passages:,} passages indexed ({summary.embedded:,} "
         f"items): build {summary.seconds:.0f} s ({summary.embedded / summary.seconds:.0f} items/s, "
-        "embedding included); "
+        f"embedding included, {embedder.backend}); "
         f"search p50 {served['p50']:.1f} ms, p95 {served['p95']:.1f} ms "
         f"(hybrid, {served['queries']} queries); resident memory {served['rss_mb']:.0f} MB "
         f"(peak of the serving process: index + model + searches)",
@@ -344,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
         if what == "all":  # written after every section: a long run keeps what it measured
             text = [
                 f"# Benchmarks\n\nMeasured {date.today()} on {machine} with `make bench` "
-                "(`python -m assistant.benchmark all`; the browser figures come from "
+                "(`python -m assistant.tooling.benchmark all`; the browser figures come from "
                 "`python -m tests.e2e`).\n"
             ]
             text += [f"## {t}\n\n```\n" + "\n".join(body) + "\n```\n" for t, body in sections]

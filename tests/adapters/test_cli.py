@@ -11,7 +11,7 @@ from tests.conftest import PLAN, UPDATE, FakeEmbedder
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch):
-    monkeypatch.setattr(engine, "BundledEmbedder", FakeEmbedder)
+    monkeypatch.setattr(engine, "bundled_embedder", lambda backend=None: FakeEmbedder())
 
 
 def test_build_docs_search(seeded_corpus, capsys):

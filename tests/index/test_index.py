@@ -27,6 +27,8 @@ def test_full_build_writes_a_checked_generation(seeded_corpus, index_dir, fake_e
     assert manifest["model"] == {
         "name": FakeEmbedder.name,
         "fingerprint": FakeEmbedder.fingerprint,
+        "backend": FakeEmbedder.backend,
+        "vectors": FakeEmbedder.vectors,
         "dimension": 64,
     }
     # the plan's hash covers its reviewed register too: editing the register re-indexes the plan
@@ -215,8 +217,27 @@ def test_a_second_build_says_who_holds_the_lock(seeded_corpus, index_dir, fake_e
 
 def test_an_index_from_another_model_refuses_to_load(seeded_corpus, index_dir, fake_embedder):
     build(seeded_corpus, index_dir, fake_embedder)
-    with pytest.raises(IndexMismatchError, match=r"built with model .*; run `python -m assistant build`"):
-        store.open_current(index_dir, fingerprint="some-other-model@1")
+    with pytest.raises(IndexMismatchError, match=r"vectors from .*; run `python -m assistant build`"):
+        store.open_current(index_dir, "some-other-model@1 via torch")
+
+
+class OtherBackend(FakeEmbedder):
+    """The same model computed by another backend: vectors equal, but not the same computation."""
+
+    backend = "other"
+    vectors = f"{FakeEmbedder.fingerprint} via other"
+
+
+def test_another_backend_asks_for_a_rebuild_and_the_rebuild_mixes_no_vectors(seeded_corpus, index_dir):
+    first = build(seeded_corpus, index_dir, FakeEmbedder())
+    with pytest.raises(IndexMismatchError, match=r"via hashing.*via other.*ASSISTANT_EMBEDDING_BACKEND"):
+        store.open_current(index_dir, OtherBackend.vectors)
+    other = OtherBackend()
+    again = build(seeded_corpus, index_dir, other)
+    # nothing reused from the other backend's generation: every item embedded again
+    assert again.ok and again.unchanged == [] and again.embedded == first.embedded
+    manifest = store.open_current(index_dir, OtherBackend.vectors).manifest
+    assert manifest["model"]["backend"] == "other"
 
 
 def test_a_tampered_generation_refuses_to_load(seeded_corpus, index_dir, fake_embedder):

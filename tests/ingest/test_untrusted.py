@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def fake_model(monkeypatch):
     from assistant import engine
 
-    monkeypatch.setattr(engine, "BundledEmbedder", FakeEmbedder)
+    monkeypatch.setattr(engine, "bundled_embedder", lambda backend=None: FakeEmbedder())
 
 
 def test_long_runs_of_letters_and_false_sentence_ends_take_linear_time():
@@ -54,7 +54,7 @@ def test_the_model_is_given_no_more_than_it_reads(real_embedder):
     started = time.monotonic()
     vector = real_embedder.encode([long_line])[0]
     assert time.monotonic() - started < 30
-    cut = real_embedder.model().max_seq_length * embedding.CHARS_PER_PIECE
+    cut = real_embedder.max_tokens * embedding.CHARS_PER_PIECE
     assert (vector == real_embedder.encode([long_line[:cut]])[0]).all()
 
 
