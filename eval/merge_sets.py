@@ -6,6 +6,8 @@ Never re-run it to move a question between splits: tune on dev only, quote test.
 
 A third set (delegates-c: 35 unanswerable and 35 answerable questions, written later to give
 the abstention more to learn from) was appended whole to dev; the test split is unchanged.
+A fourth (delegates-d: 110 questions in delegates' words, 24 of them unanswerable, written on
+2026-11-24 from the documents alone) was appended whole to dev in the same way.
 """
 
 import json

@@ -308,10 +308,13 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
 
 def _kind_missing(reading: Reading, answer: Answer) -> bool:
     """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
-    date for "when" in quoted passages (a row always has its timeframe, given or not)."""
+    date for "when". A row's lead is the field it gives, up to its citation marker (a row
+    always has its timeframe, given or not: "when" is never missing there)."""
     wanted = wanted_kind(reading)
-    if wanted is None or answer.route == "field":
+    if wanted is None:
         return False
+    if answer.route == "field":
+        return wanted == "figure" and not _has_kind(answer.text.split(" [", 1)[0], wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
     return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)
 
