@@ -221,6 +221,11 @@ def _eval(assistant: Assistant, args) -> int:
             value = figures[name].get(row)
             cells.append(f"{value:>24.3f}" if isinstance(value, float) else f"{value!s:>24}")
         print(f"{row:>24}" + "".join(cells))
+    if "dev" in figures:
+        print(
+            "dev is what `assistant tune` fits on (its questions are the abstention's labelled "
+            "examples, each its own nearest): judge by test; tune prints dev left-one-out"
+        )
     return 0
 
 
@@ -236,6 +241,11 @@ def _tune(assistant: Assistant, args) -> int:
         f"{n} {w:+.2f}" for n, w in zip(abstention["features"], abstention["coef"], strict=True)
     )
     print(f"abstention: {abstention['fitted_on']}; {weights}; threshold {abstention['threshold']:.3f}")
+    held = abstention["left_one_out"]
+    print(
+        f"abstention on dev, each question left out of its own neighbours: unanswerable caught "
+        f"{held['unanswerable caught']:.3f}, answerable refused {held['answerable refused']:.3f}"
+    )
     return 0
 
 

@@ -5,9 +5,12 @@ The evidence: how close in meaning the best cited item is to the question, how m
 question's topic it uses (in any spelling), how much of the topic the index never uses at all,
 how rare the rarest topic word left uncovered is, whether the question names something (a
 name, code, number or year) that the documents never mention, and whether a "how many"
-question finds no figure (a "when" question no date). A logistic regression turns these into
-the probability that the documents answer; it is fitted on the dev split (`assistant tune`)
-and its weights live in data/abstention.json, with a floor on the closeness in meaning.
+question finds no figure (a "when" question no date), and how many of the labelled dev
+questions nearest in meaning to this one the documents do not answer ("which countries
+signed...", "how much did ... cost" ask for details plans rarely give, whatever the topic).
+A logistic regression turns these into the probability that the documents answer; it is fitted
+on the dev split (`assistant tune`) and its weights live in data/abstention.json, with a floor
+on the closeness in meaning; the labelled questions' vectors in data/abstention-examples.npy.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 WEIGHTS = Path(__file__).resolve().parent / "data" / "abstention.json"
+EXAMPLES = WEIGHTS.with_name("abstention-examples.npy")  # dev question vectors; labels in WEIGHTS
+NEIGHBOURS = 7  # labelled questions a question is compared with
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Evidence:
     uncovered: float  # the rarest topic word the cited item does not use (0-1, by weight)
     missing_names: float  # names, codes, numbers or years the documents never mention (count)
     kind_missing: float  # 1 when "how many" finds no figure, or "when" no date, in what it cites
+    alike_unanswered: float = 0.0  # share of the nearest labelled dev questions not answered (0-1)
 
     @classmethod
     def names(cls) -> list[str]:
@@ -39,10 +45,19 @@ class Evidence:
         return np.asarray(astuple(self), dtype=np.float64)
 
 
+def alike_unanswered(vector: np.ndarray, examples: np.ndarray, unanswered: np.ndarray) -> float:
+    """The similarity-weighted share of unanswerable questions among the NEIGHBOURS labelled
+    questions nearest to `vector` (rows of `examples`, unit length)."""
+    similarity = examples @ np.asarray(vector, dtype=np.float32)
+    nearest = np.argsort(-similarity)[:NEIGHBOURS]
+    weights = np.clip(similarity[nearest], 1e-6, None)
+    return float(weights @ unanswered[nearest] / weights.sum())
+
+
 class Calibration:
     """P(the documents answer | evidence), and the threshold below which an answer abstains."""
 
-    def __init__(self, path: Path = WEIGHTS):
+    def __init__(self, path: Path = WEIGHTS, fingerprint: str | None = None):
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["features"] != Evidence.names():
             raise ValueError(f"{path} was fitted on {data['features']}; run `assistant tune`")
@@ -51,6 +66,19 @@ class Calibration:
         self.threshold = float(data["threshold"])
         # below the closest any answerable dev question came in meaning, nothing answers
         self.dense_floor = float(data.get("dense_floor", 0.0))
+        # the labelled questions, usable only with the model that embedded them
+        labelled = data.get("examples", {})
+        self.unanswered = np.asarray(labelled.get("unanswered", []), dtype=np.float32)
+        self.examples = None
+        if labelled and labelled.get("fingerprint") == fingerprint:
+            self.examples = np.load(path.with_name(labelled["file"]), allow_pickle=False).astype(np.float32)
+        self.prior = float(self.unanswered.mean()) if len(self.unanswered) else 0.0
+
+    def alike(self, vector: np.ndarray | None) -> float:
+        """`alike_unanswered` for a question's vector; the dev split's share without the model."""
+        if self.examples is None or vector is None:
+            return self.prior
+        return alike_unanswered(vector, self.examples, self.unanswered)
 
     def probability(self, evidence: Evidence) -> float:
         z = float(self.coef @ evidence.vector() + self.intercept)

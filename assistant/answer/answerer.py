@@ -73,7 +73,7 @@ class Answerer:
             self.lib.categories,
             self.lib.acronyms,
         )
-        self.calibration = Calibration()
+        self.calibration = Calibration(fingerprint=getattr(embedder, "fingerprint", None))
 
     # the library's contents, for the engine and the tests
     @property
@@ -149,7 +149,9 @@ class Answerer:
 
     def _decide(self, reading: Reading, draft: Answer, hits: list[Hit]) -> Answer:
         """The calibrated decision: the draft answer stands, or the documents do not answer."""
-        evidence = evidence_of(reading, draft, self.lib)
+        evidence = replace(
+            evidence_of(reading, draft, self.lib), alike_unanswered=self.calibration.alike(reading.vector)
+        )
         answers, probability = self.calibration.answers(evidence)
         answer = draft if answers else abstain(reading.question, hits, None, self.lib)
         answer.confidence, answer.evidence = probability, evidence

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..answer.abstention import EXAMPLES as ABSTENTION_EXAMPLES
 from ..answer.abstention import WEIGHTS as ABSTENTION_WEIGHTS
-from ..answer.abstention import Evidence
+from ..answer.abstention import Evidence, alike_unanswered
 from ..answer.router import EXAMPLES, ROUTES, features_of, frame_keys, frame_text
 from ..answer.router import WEIGHTS as ROUTER_WEIGHTS
 from ..engine import Assistant
@@ -77,9 +78,10 @@ def fit_router(assistant: Assistant, dev: list[Question], path: Path = ROUTER_WE
     return out
 
 
-def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarray, np.ndarray]:
-    """The evidence each dev question's answer was decided on, and whether it is answerable."""
-    features, labels = [], []
+def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The evidence each dev question's answer was decided on, whether it is answerable, and
+    the question's vector (as the answerer reads it)."""
+    features, labels, vectors = [], [], []
     for question in dev:
         if question.other_language:
             continue
@@ -90,7 +92,8 @@ def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarr
         if answer.evidence is not None:  # routes decided without evidence (lists, GCAP items) teach nothing
             features.append(answer.evidence.vector())
             labels.append(int(question.answerable))
-    return np.vstack(features), np.asarray(labels)
+            vectors.append(assistant.answerer().read(question.question).vector)
+    return np.vstack(features), np.asarray(labels), np.vstack(vectors).astype(np.float32)
 
 
 def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTENTION_WEIGHTS) -> dict:
@@ -99,7 +102,14 @@ def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTE
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    features, labels = abstention_data(assistant, dev)
+    features, labels, vectors = abstention_data(assistant, dev)
+    # each dev question's neighbours are the other dev questions (leave one out): at run time
+    # a new question has all of them, but never itself
+    unanswered = (1 - labels).astype(np.float32)
+    column = Evidence.names().index("alike_unanswered")
+    for i in range(len(labels)):
+        others = np.arange(len(labels)) != i
+        features[i, column] = alike_unanswered(vectors[i], vectors[others], unanswered[others])
     scaler = StandardScaler().fit(features)
     model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000)
     model.fit(scaler.transform(features), labels)
@@ -108,6 +118,7 @@ def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTE
     intercept = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scaler.scale_))
     probability = 1 / (1 + np.exp(-(features @ coef + intercept)))
     threshold = _threshold(probability, labels)
+    refused = probability < threshold
     dense = features[:, Evidence.names().index("dense")]
     out = {
         "features": Evidence.names(),
@@ -117,7 +128,17 @@ def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTE
         # a margin under the least similar answerable dev question: a floor, not a second model
         "dense_floor": float(dense[labels == 1].min() - DENSE_MARGIN),
         "fitted_on": {"questions": int(len(labels)), "unanswerable": int((labels == 0).sum())},
+        "left_one_out": {
+            "unanswerable caught": float(refused[labels == 0].mean()),
+            "answerable refused": float(refused[labels == 1].mean()),
+        },
+        "examples": {
+            "file": ABSTENTION_EXAMPLES.name,
+            "fingerprint": assistant.embedder.fingerprint,
+            "unanswered": unanswered.astype(int).tolist(),
+        },
     }
+    np.save(path.with_name(ABSTENTION_EXAMPLES.name), vectors.astype(np.float16), allow_pickle=False)
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return out
 

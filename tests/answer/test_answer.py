@@ -292,3 +292,12 @@ def test_tuning_fits_on_dev_only_and_writes_where_it_is_told(assistant, tmp_path
     far = Evidence(0.1, 0.0, 1.0, 1.0, 2.0, 1.0)
     assert calibration.probability(near) > calibration.threshold > calibration.probability(far)
     assert json.loads(abstention_path.read_text())["fitted_on"]["unanswerable"] >= 20
+    # the labelled dev questions are kept beside the weights; a question asking for a detail
+    # plans do not give lies nearer to unanswerable ones than a question about an owner does
+    assert (tmp_path / "abstention-examples.npy").is_file()
+    labelled = Calibration(abstention_path, assistant.embedder.fingerprint)
+    detail, owner = assistant.embedder.encode(
+        ["how much money did the plastic waste workshop cost", "who is in charge of the waste procedures"]
+    )
+    assert labelled.alike(detail) > labelled.alike(owner)
+    assert Calibration(abstention_path, "another-model").alike(detail) == labelled.prior
