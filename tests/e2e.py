@@ -135,7 +135,7 @@ def concurrent_sessions(url: str, sessions: int = 10, timeout: float = 120) -> l
         question, expect = BENCH_QUESTIONS[index % len(BENCH_QUESTIONS)]
         page = await browser.new_page()
         try:
-            await page.goto(url)
+            await page.goto(url, timeout=timeout * 1000)  # ten pages at once on a loaded machine
             box = page.get_by_placeholder(PLACEHOLDER)
             await box.wait_for(timeout=timeout * 1000)
             await box.fill(question)
