@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Protocol
@@ -104,8 +104,10 @@ class _BundledModel:
     def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text in the order given.
 
-        The texts are encoded longest first, so each batch pads to similar lengths, and the
-        rows are put back in order; `progress` hears after each batch."""
+        The texts are encoded longest first, and a batch ends when full or when the next text
+        is under half as long as its first, so no text is padded to more than twice its length
+        (a question and the short words sent with it are two batches, not one); the rows are
+        put back in order. `progress` hears after each batch."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
@@ -115,8 +117,7 @@ class _BundledModel:
         limit = self.max_tokens * CHARS_PER_PIECE
         texts = [text[:limit] for text in texts]
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        for rows in _batches(order, [len(t) for t in texts], self.batch_size):
             with self._encode_lock:
                 out[rows] = self._encode_batch([texts[i] for i in rows])
             if progress:
@@ -129,6 +130,18 @@ class _BundledModel:
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
+
+
+def _batches(order: list[int], lengths: list[int], size: int) -> Iterator[list[int]]:
+    """Consecutive runs of `order` (longest first): at most `size`, none under half the first."""
+    batch: list[int] = []
+    for i in order:
+        if batch and (len(batch) == size or 2 * lengths[i] < lengths[batch[0]]):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
 
 
 class TorchEmbedder(_BundledModel):

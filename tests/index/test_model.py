@@ -138,3 +138,15 @@ def test_an_unknown_backend_is_refused_naming_the_choices(monkeypatch):
     monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "cuda")
     with pytest.raises(AssistantError, match=r"BACKEND='cuda' is not one of openvino, torch; set one"):
         get_settings()
+
+
+def test_a_batch_never_pads_a_text_to_more_than_twice_its_length():
+    """Longest first, a batch ends when full or when a text is under half its first's length:
+    a question and the short words looked up with it are two forward passes, not one."""
+    from assistant.index import embedding
+
+    lengths = [60, 8, 7, 55, 30, 9]
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches = list(embedding._batches(order, lengths, 2))
+    assert batches == [[0, 3], [4], [5, 1], [2]]
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
