@@ -21,6 +21,8 @@ class Settings:
     parse_seconds: float = 120.0  # time to read one file (the worker's start-up not counted)
     parse_mb: int = 2048  # memory the file reader may use
     max_passages: int = 10_000  # items one file may make: bounds its embedding time and memory
+    backend: str = "files"  # where the index lives: files (index_dir) or postgres (database_url)
+    database_url: str | None = None
 
     @property
     def max_file_bytes(self) -> int:
@@ -60,7 +62,18 @@ def get_settings() -> Settings:
         parse_seconds=_number_from_env("ASSISTANT_PARSE_SECONDS", 120.0),
         parse_mb=_number_from_env("ASSISTANT_PARSE_MB", 2048, int),
         max_passages=_number_from_env("ASSISTANT_MAX_PASSAGES", 10_000, int),
+        backend=_backend_from_env(),
+        database_url=os.environ.get("ASSISTANT_DATABASE_URL") or None,
     )
+
+
+def _backend_from_env() -> str:
+    value = (os.environ.get("ASSISTANT_BACKEND") or "files").strip().lower()
+    if value not in ("files", "postgres"):
+        raise AssistantError(
+            f"ASSISTANT_BACKEND={value!r} is not a storage backend; set it to files or postgres"
+        )
+    return value
 
 
 def crash_point() -> str:
