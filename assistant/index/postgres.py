@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -594,9 +594,9 @@ def _versions(documents: list[DocumentRecord], pages, items: list[Item], manifes
     }
     for doc, number, text in pages:
         hashes[doc].update(json.dumps(["page", number, text], ensure_ascii=False).encode())
-    for it in items:
-        fields = asdict(it)
-        fields.pop("id")
+    # as the rows read back, in their order: an item reused from the last generation hashes alike
+    for it in sorted(items, key=lambda it: (it.doc, it.kind, it.ordinal)):
+        fields = asdict(replace(it, id=0, search_text=it.search_text or it.text))
         hashes[it.doc].update(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode())
     return {doc: h.hexdigest() for doc, h in hashes.items()}
 
