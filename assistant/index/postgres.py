@@ -42,7 +42,11 @@ from ..ingest.items import DocumentRecord, Item
 from .storage import BM25_B, BM25_K1, Term
 
 FORMAT_VERSION = 1
-KEEP_GENERATIONS = 2  # the live one and the one before, for readers still holding it
+KEEP_GENERATIONS = 2  # the live one and the one before
+# A generation replaced less than this long ago is kept beyond KEEP_GENERATIONS: an app process
+# may be finishing an answer from it (a file generation survives its removal in open handles;
+# a dropped schema does not)
+RETIRED_GRACE_SECONDS = 300
 LOCK_KEY = 0x6763_6173_7369_7374  # the build lock's advisory-lock key ("gcassist")
 # Exact search scans every vector; from this many items in the library an HNSW index answers
 # instead (measured with `python -m assistant.tooling.benchmark postgres`: exact and HNSW cost
@@ -81,7 +85,8 @@ CREATE TABLE IF NOT EXISTS assistant.live (
 );
 CREATE TABLE IF NOT EXISTS assistant.generations (
     name text PRIMARY KEY, manifest jsonb NOT NULL, items integer NOT NULL,
-    tokens bigint NOT NULL, created timestamptz NOT NULL DEFAULT now()
+    tokens bigint NOT NULL, created timestamptz NOT NULL DEFAULT now(),
+    retired timestamptz  -- when another generation replaced it as the live one
 );
 CREATE TABLE IF NOT EXISTS assistant.versions (
     version text PRIMARY KEY, doc text NOT NULL, created timestamptz NOT NULL DEFAULT now()
@@ -126,9 +131,10 @@ CREATE VIEW {g}.items AS
 class PostgresIndex:
     """Generations in one PostgreSQL database (ASSISTANT_DATABASE_URL)."""
 
-    def __init__(self, url: str, pool_size: int = POOL_SIZE):
+    def __init__(self, url: str, pool_size: int = POOL_SIZE, grace: float = RETIRED_GRACE_SECONDS):
         self.url = url
         self.pool_size = pool_size
+        self.grace = grace
         self._pool = None
         self._pool_lock = threading.Lock()
         self._writer = None  # the build's connection while it holds the build lock
@@ -237,7 +243,13 @@ class PostgresIndex:
         return PostgresGeneration(self, name, manifest, items, tokens / max(items, 1))
 
     def switch(self, name: str) -> None:
-        with self._writing() as conn:
+        """One transaction: readers see the old generation live or the new one, never neither."""
+        with self._writing() as conn, conn.transaction():
+            conn.execute(
+                "UPDATE assistant.generations SET retired = now() "
+                "WHERE name = (SELECT generation FROM assistant.live) AND name <> %s",
+                (name,),
+            )
             conn.execute(
                 "INSERT INTO assistant.live (only_row, generation) VALUES (true, %s) "
                 "ON CONFLICT (only_row) DO UPDATE SET generation = excluded.generation, switched = now()",
@@ -365,15 +377,20 @@ class PostgresIndex:
             )
 
     def prune(self, keep: int = KEEP_GENERATIONS) -> list[str]:
-        """Drop all but the newest `keep` generations (never the live one), then the content rows
-        that no remaining generation references."""
+        """Drop all but the newest `keep` generations (never the live one, nor one replaced
+        within the grace period), then the content rows no remaining generation references."""
         with self._writing() as conn:
             exists = conn.execute("SELECT to_regclass('assistant.generations') IS NOT NULL").fetchone()[0]
             if not exists:
                 return []
             live = (conn.execute("SELECT generation FROM assistant.live").fetchone() or [None])[0]
-            names = [row[0] for row in conn.execute("SELECT name FROM assistant.generations ORDER BY name")]
-            doomed = [n for n in (names[:-keep] if keep else names) if n != live]
+            rows = conn.execute(
+                "SELECT name, retired IS NOT NULL AND retired > now() - make_interval(secs => %s) "
+                "FROM assistant.generations ORDER BY name",
+                (self.grace,),
+            ).fetchall()
+            names, recent = [name for name, _ in rows], {name for name, recent in rows if recent}
+            doomed = [n for n in (names[:-keep] if keep else names) if n != live and n not in recent]
             with conn.transaction():
                 for name in doomed:
                     conn.execute(f"DROP SCHEMA IF EXISTS {_quoted(name)} CASCADE")
