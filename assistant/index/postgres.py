@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import threading
@@ -52,7 +53,10 @@ LOCK_KEY = 0x6763_6173_7369_7374  # the build lock's advisory-lock key ("gcassis
 # instead (measured with `python -m assistant.tooling.benchmark postgres`: exact and HNSW cost
 # the same near 10k items, and exact grows linearly past it)
 HNSW_FROM = 10_000
-HNSW_EF_SEARCH = 100  # candidates HNSW keeps per query; never below the LIMIT asked
+HNSW_EF_SEARCH = 100
+# Keyword search scores every item that matches the query's rarer terms up to this many items
+# (see PostgresGeneration.keyword); FTS5 scores every match, in C
+KEYWORD_CANDIDATES = 3_000  # candidates HNSW keeps per query; never below the LIMIT asked
 POOL_SIZE = 10
 
 _SHARED = """
@@ -102,7 +106,9 @@ CREATE TABLE IF NOT EXISTS assistant.items (
     section text, paragraph text, text text NOT NULL, context text, data jsonb,
     search_text text NOT NULL, tokens integer NOT NULL,
     tsv tsvector GENERATED ALWAYS AS (assistant.searchable(search_text)) STORED,
-    embedding vector({dimension}) NOT NULL
+    -- kept in the row (never compressed or moved out): an exact scan then reads vectors
+    -- straight from the table's pages instead of fetching each from TOAST (ten times slower)
+    embedding vector({dimension}) STORAGE PLAIN NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_version ON assistant.items (version);
 CREATE INDEX IF NOT EXISTS items_tsv ON assistant.items USING gin (tsv);
@@ -538,41 +544,72 @@ class PostgresGeneration:
         return [(int(i), float(s)) for i, s in rows]
 
     def keyword(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """BM25 over the items matching any term, as FTS5 computes it: each term's IDF from this
-        generation's counts, its frequency in the item, the item's length against the mean."""
+        """BM25 as FTS5 computes it: each term's IDF from this generation's counts, its frequency
+        in the item, the item's length against the mean. The items matching the query's rarest
+        terms are scored, up to KEYWORD_CANDIDATES items; one matching only words more common
+        than that is not, which keeps a query on a large library fast. When fewer items match,
+        every match is scored, and the ranking is FTS5's."""
         phrases = [" ".join(p for p in re.split(r"[-/]", term) if p) for term in dict.fromkeys(terms)]
         phrases = [p for p in phrases if p and "'" not in p and "\\" not in p]
         if not phrases:
             return []
-        queries = [" <-> ".join(f"'{part}'" for part in p.split(" ")) for p in phrases]
+        queries = {p: " <-> ".join(f"'{part}'" for part in p.split(" ")) for p in phrases}
+        hits = dict(
+            self._rows(
+                f"""SELECT phrase, CASE WHEN position(' ' IN phrase) = 0
+                    THEN coalesce((SELECT docs FROM {self._g}.terms WHERE term = phrase), 0)
+                    ELSE (SELECT count(*) FROM {self._g}.items WHERE tsv @@ query::tsquery) END
+                FROM unnest(%s::text[], %s::text[]) AS u (phrase, query)""",
+                (phrases, [queries[p] for p in phrases]),
+            )
+        )
+        found = sorted((p for p in phrases if hits[p]), key=lambda p: (hits[p], p))
+        if not found:
+            return []
+        # rarest first, the first always; if even it matches more than the budget, the first
+        # KEYWORD_CANDIDATES of its items in table order are scored (a query of common words only)
+        selective, budget = [], 0
+        for phrase in found:
+            if selective and budget + hits[phrase] > KEYWORD_CANDIDATES:
+                break
+            selective.append(phrase)
+            budget += hits[phrase]
+        n = self._count
+        idf = {p: max(math.log((n - hits[p] + 0.5) / (hits[p] + 0.5)), 1e-6) for p in found}
+        words = [p for p in found if " " not in p]
+        codes = [p for p in found if " " in p]
         rows = self._rows(
             f"""
-            WITH q AS (
-                SELECT phrase, query::tsquery AS query,
-                       CASE WHEN position(' ' IN phrase) = 0
-                            THEN coalesce((SELECT docs FROM {self._g}.terms WHERE term = phrase), 0)
-                            ELSE (SELECT count(*) FROM {self._g}.items WHERE tsv @@ query::tsquery)
-                       END AS hits
-                FROM unnest(%(phrases)s::text[], %(queries)s::text[]) AS u (phrase, query)
-            ), weighted AS (
-                SELECT phrase, query,
-                       greatest(ln((%(n)s - hits + 0.5) / (hits + 0.5)), 1e-6) AS idf FROM q
+            WITH candidates AS MATERIALIZED (
+                -- each match's tsvector cut down to the query's lexemes (marked A, then kept):
+                -- unnesting a whole tsvector per row costs more than everything else together
+                SELECT id, tokens, ts_filter(setweight(tsv, 'A', %(lexemes)s::text[]), '{{a}}') AS tsv
+                FROM {self._g}.items WHERE tsv @@ %(selective)s::tsquery LIMIT {KEYWORD_CANDIDATES}
+            ), frequencies AS (
+                SELECT c.id, c.tokens, w.idf, cardinality(u.positions) AS tf
+                FROM candidates AS c CROSS JOIN LATERAL unnest(c.tsv) AS u
+                JOIN unnest(%(words)s::text[], %(word_idf)s::float8[]) AS w (lexeme, idf)
+                    ON w.lexeme = u.lexeme
+                UNION ALL
+                SELECT c.id, c.tokens, w.idf, assistant.phrase_count(c.tsv, w.phrase)
+                FROM candidates AS c
+                JOIN unnest(%(codes)s::text[], %(code_queries)s::text[], %(code_idf)s::float8[])
+                    AS w (phrase, query, idf) ON c.tsv @@ w.query::tsquery
             )
-            SELECT i.id, sum(
-                w.idf * f.tf * ({BM25_K1} + 1)
-                / (f.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * i.tokens / %(mean)s))
+            SELECT id, sum(
+                idf * tf * ({BM25_K1} + 1) / (tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * tokens / %(mean)s))
             ) AS score
-            FROM {self._g}.items AS i
-            JOIN weighted AS w ON i.tsv @@ w.query
-            CROSS JOIN LATERAL (SELECT assistant.phrase_count(i.tsv, w.phrase) AS tf) AS f
-            WHERE i.tsv @@ %(any)s::tsquery AND f.tf > 0
-            GROUP BY i.id ORDER BY score DESC, i.id LIMIT %(k)s
+            FROM frequencies WHERE tf > 0
+            GROUP BY id ORDER BY score DESC, id LIMIT %(k)s
             """,
             {
-                "phrases": phrases,
-                "queries": queries,
-                "any": " | ".join(f"({q})" for q in queries),
-                "n": float(self._count),
+                "selective": " | ".join(f"({queries[p]})" for p in selective),
+                "lexemes": sorted({part for p in found for part in p.split(" ")}),
+                "words": words,
+                "word_idf": [idf[p] for p in words],
+                "codes": codes,
+                "code_queries": [queries[p] for p in codes],
+                "code_idf": [idf[p] for p in codes],
                 "mean": self._mean_tokens,
                 "k": k,
             },
