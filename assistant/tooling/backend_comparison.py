@@ -86,18 +86,13 @@ def _latency(generation, embedder, questions: list[str], vectors: np.ndarray, cl
     return times
 
 
-def compare(size: int, workdir: Path, source_texts: list[str], real_vectors, real_queries) -> list[str]:
-    """Build `size` synthetic passages into both backends; search latency at 1 and 8 clients;
-    one changed file; exact against HNSW; HNSW's recall@10 on real embeddings."""
-    from .benchmark import synthetic_corpus
-
+def compare(corpus: Path, workdir: Path, real_vectors, real_queries) -> list[str]:
+    """Build a generated corpus into both backends; search latency at 1 and 8 clients; one
+    changed file; exact against HNSW; HNSW's recall@10 on real embeddings."""
     lines = [
-        f"{size:,} generated paragraphs; synthetic vectors (each word a fixed random vector, a text "
-        "the normalised sum of its words'), not the model's; questions: the eval's, their vectors "
-        "made the same way"
+        "synthetic vectors (each word a fixed random vector, a text the normalised sum of its "
+        "words'), not the model's; questions: the eval's, their vectors made the same way"
     ]
-    corpus = workdir / f"pg-corpus-{size}"
-    synthetic_corpus(corpus, size, source_texts)
     embedder = SyntheticEmbedder()
     server = Cluster.start(CLUSTER_SETTINGS)
     try:

@@ -389,9 +389,11 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 real = _real_vectors(assistant, Path(workdir), texts)
             queries = assistant.embedder.encode([q.question for q in load_questions(DEFAULT_QUESTIONS)])
+            corpus = Path(workdir) / f"pg-corpus-{size}"
+            synthetic_corpus(corpus, size, texts)
             section(
-                f"PostgreSQL + pgvector: {size:,} passages",
-                compare(size, Path(workdir), texts, real, queries),
+                f"PostgreSQL + pgvector: {size:,} generated paragraphs",
+                compare(corpus, Path(workdir), real, queries),
             )
         if what in ("all", "million"):
             questions = assistant.embedder.encode([q.question for q in load_questions(DEFAULT_QUESTIONS)])
