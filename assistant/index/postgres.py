@@ -50,8 +50,9 @@ KEEP_GENERATIONS = 2  # the live one and the one before
 RETIRED_GRACE_SECONDS = 300
 LOCK_KEY = 0x6763_6173_7369_7374  # the build lock's advisory-lock key ("gcassist")
 # Exact search scans every vector; from this many items in the library an HNSW index answers
-# instead (`python -m assistant.tooling.benchmark postgres`, 2 cores: exact top 50 took 9 ms at
-# 10k items and 132 ms at 90k, HNSW 6 ms at 90k)
+# instead (`python -m assistant.tooling.benchmark postgres`, 2 cores: exact top 50 took 7 ms at
+# 5k items, 13 ms at 10k and 78 ms at 90k, HNSW 5.5 ms at 90k; up to 10k exact costs little and
+# is never wrong)
 HNSW_FROM = 10_000
 HNSW_EF_SEARCH = 100
 # Keyword search scores every item that matches the query's rarer terms up to this many items
