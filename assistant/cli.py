@@ -23,14 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_ERROR
-    settings = get_settings()
-    if getattr(args, "corpus", None):
-        settings = replace(settings, corpus_dir=Path(args.corpus).resolve())
-    if getattr(args, "index", None):
-        settings = replace(settings, index_dir=Path(args.index).resolve())
-    assistant = Assistant(settings)
     try:
-        return args.handler(assistant, args)
+        settings = get_settings()
+        if getattr(args, "corpus", None):
+            settings = replace(settings, corpus_dir=Path(args.corpus).resolve())
+        if getattr(args, "index", None):
+            settings = replace(settings, index_dir=Path(args.index).resolve())
+        return args.handler(Assistant(settings), args)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -22,6 +22,8 @@ class Settings:
     parse_mb: int = 2048  # memory the file reader may use
     max_passages: int = 10_000  # items one file may make: bounds its embedding time and memory
     embedding_backend: str | None = None  # openvino | torch; None: openvino where installed
+    backend: str = "files"  # where the index lives: files (index_dir) or postgres (database_url)
+    database_url: str | None = None
 
     @property
     def max_file_bytes(self) -> int:
@@ -71,7 +73,18 @@ def get_settings() -> Settings:
         parse_mb=_number_from_env("ASSISTANT_PARSE_MB", 2048, int),
         max_passages=_number_from_env("ASSISTANT_MAX_PASSAGES", 10_000, int),
         embedding_backend=_choice_from_env("ASSISTANT_EMBEDDING_BACKEND", ("openvino", "torch")),
+        backend=_backend_from_env(),
+        database_url=os.environ.get("ASSISTANT_DATABASE_URL") or None,
     )
+
+
+def _backend_from_env() -> str:
+    value = (os.environ.get("ASSISTANT_BACKEND") or "files").strip().lower()
+    if value not in ("files", "postgres"):
+        raise AssistantError(
+            f"ASSISTANT_BACKEND={value!r} is not a storage backend; set it to files or postgres"
+        )
+    return value
 
 
 def crash_point() -> str:

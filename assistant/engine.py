@@ -10,13 +10,14 @@ from .answer import Answer, Answerer
 from .answer.search import Hit, search
 from .config import Settings, get_settings
 from .errors import AssistantError
-from .index import store
+from .index.backends import open_index
 from .index.build import BuildSummary, Notice, Progress, build
 from .index.embedding import Embedder, bundled_embedder
-from .index.store import DocumentRecord, Generation
+from .index.storage import Generation, Index
 from .ingest import uploads
 from .ingest.acronyms import expand
 from .ingest.actions import ActionFilter, ActionRow, matches
+from .ingest.items import DocumentRecord
 from .ingest.status import StatusItem
 from .ingest.uploads import Preview
 
@@ -27,6 +28,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None):
         self.settings = settings or get_settings()
         self._embedder = embedder
+        self.index: Index = open_index(self.settings)
         self._generation: Generation | None = None
         self._answerer: Answerer | None = None
         self._lock = threading.Lock()
@@ -46,16 +48,16 @@ class Assistant:
         return self._embedder
 
     def generation(self) -> Generation:
-        """The live generation, reopened when index/CURRENT names a new one."""
+        """The live generation, reopened when the index names a new one live."""
         return self._live()[0]
 
     def _live(self) -> tuple[Generation, Answerer]:
-        live = store.current_name(self.index_dir)
+        live = self.index.live_name()
         with self._lock:
             if self._generation is None or self._generation.name != live:
                 # the old generation is not closed: another thread may be reading it, and a
                 # generation is immutable, so letting it be collected is safe
-                generation = store.open_current(self.index_dir, self.embedder.vectors)
+                generation = self.index.open_live(self.embedder.vectors)
                 self._answerer = Answerer(generation, self.embedder)
                 self._generation = generation
             return self._generation, self._answerer
@@ -74,7 +76,7 @@ class Assistant:
     def build(
         self, progress: Progress | None = None, wait: float | None = None, notice: Notice | None = None
     ) -> BuildSummary:
-        return build(self.corpus_dir, self.index_dir, self.embedder, progress, wait, self.settings, notice)
+        return build(self.corpus_dir, self.index, self.embedder, progress, wait, self.settings, notice)
 
     def preview(self, path: Path) -> Preview:
         """What a staged upload would add, read under the same limits as the build."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..index.embedding import Embedder
-from ..index.store import Generation
+from ..index.storage import Generation
 from ..ingest.acronyms import expand
 from ..ingest.actions import ActionFilter, matches
 from ..ingest.status import status_word

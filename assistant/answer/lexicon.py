@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rapidfuzz import distance, fuzz, process
 
-from ..index.store import Term
+from ..index.storage import Term
 from ..words import key
 
 NEIGHBOURS = 3  # nearest index words considered for a word the index never uses

@@ -8,8 +8,9 @@ import re
 import numpy as np
 
 from ..index.embedding import Embedder
-from ..index.store import Generation, Item
+from ..index.storage import Generation
 from ..ingest.actions import ActionRow
+from ..ingest.items import Item
 from ..ingest.status import StatusItem
 from .lexicon import Lexicon
 from .rendering import Citation

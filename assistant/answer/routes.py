@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..index.store import Item
 from ..ingest.actions import ActionFilter, matches
+from ..ingest.items import Item
 from ..ingest.status import StatusItem
 from ..ingest.text import split_sentences
 from ..ingest.timeframes import DATE, MONTHS

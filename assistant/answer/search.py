@@ -1,14 +1,14 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (SQLite FTS5 BM25), fused by reciprocal rank."""
+"""Hybrid retrieval: dense and keyword (BM25) search of the index, fused by reciprocal rank."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..index.embedding import Embedder
-from ..index.store import Generation, Item
+from ..index.storage import Generation
+from ..ingest.items import Item
 from ..words import content_terms
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion: damps the top ranks' dominance
@@ -23,16 +23,11 @@ class Hit:
     keyword: float | None  # BM25 (higher is better), when the keyword retriever found it
 
 
-def keyword_query(words: str | list[str], leave_out: frozenset[str] = frozenset()) -> str:
-    """An FTS5 query matching any of the words (a text's content words, or a list of index
-    terms) but those left out; codes like GCAP-19 or SO3 match exactly."""
+def keyword_terms(words: str | list[str], leave_out: frozenset[str] = frozenset()) -> list[str]:
+    """The terms to search by keyword: a text's content words, or a list of index terms, but
+    those left out; codes like GCAP-19 or SO3 are kept whole and match exactly."""
     terms = content_terms(words) if isinstance(words, str) else words
-    # FTS5 splits "gcap-19" into gcap + 19: a phrase keeps them together and in order
-    return " OR ".join(
-        '"' + " ".join(re.split(r"[-/]", term)) + '"'
-        for term in dict.fromkeys(terms)
-        if term not in leave_out and term.replace('"', "") == term
-    )
+    return [term for term in dict.fromkeys(terms) if term not in leave_out]
 
 
 def search(
@@ -59,7 +54,7 @@ def search(
     words = keywords if keywords is not None else query
     # words in half the items weigh nothing in BM25 but make FTS5 score most of the index
     common = generation.common_terms(content_terms(words) if isinstance(words, str) else words)
-    keyword = generation.keyword(keyword_query(words, common), depth)
+    keyword = generation.keyword(keyword_terms(words, common), depth)
     wanted = None
     if kinds is not None or docs is not None:
         ids = {i for i, _ in dense} | {i for i, _ in keyword}

@@ -20,9 +20,9 @@ from ..ingest.pipeline import PIPELINE_VERSION, source_hash
 from ..ingest.status import StatusItem, link
 from ..ingest.worker import ParseWorker
 from ..words import STOPWORDS, index_terms
-from . import store
 from .embedding import Embedder
-from .store import Generation, Term
+from .storage import Generation, Index, Term
+from .store import FileIndex
 
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
 Notice = Callable[[str], None]  # a line for the person waiting (how long a large build takes)
@@ -56,21 +56,23 @@ class BuildSummary:
 
 def build(
     corpus_dir: Path,
-    index_dir: Path,
+    index: Path | Index,
     embedder: Embedder,
     progress: Progress | None = None,
     wait: float | None = None,
     settings: Settings | None = None,
     notice: Notice | None = None,
 ) -> BuildSummary:
-    """Bring the index up to date with the corpus; the previous generation stays live on failure."""
+    """Bring the index (a folder of generations, or any storage) up to date with the corpus;
+    the previous generation stays live on failure."""
     started = time.perf_counter()
     progress = progress or (lambda stage, advance, total: None)
     settings = settings or get_settings()
-    with store.build_lock(index_dir, wait=wait):
-        store.prune(index_dir)
+    index = FileIndex(index) if isinstance(index, Path) else index
+    with index.lock(wait=wait):
+        index.prune()
         summary = _build_locked(
-            corpus_dir, index_dir, embedder, progress, settings, notice or (lambda line: None)
+            corpus_dir, index, embedder, progress, settings, notice or (lambda line: None)
         )
     summary.seconds = time.perf_counter() - started
     return summary
@@ -78,7 +80,7 @@ def build(
 
 def _build_locked(
     corpus_dir: Path,
-    index_dir: Path,
+    index: Index,
     embedder: Embedder,
     progress: Progress,
     settings: Settings,
@@ -87,7 +89,7 @@ def _build_locked(
     summary = BuildSummary()
     manifest = load_manifest(corpus_dir)
     files, refused = survey(corpus_dir)
-    previous = _previous(index_dir, embedder)
+    previous = _previous(index, embedder)
     old_docs = {d.doc: d for d in previous.documents()} if previous else {}
     if not files and not old_docs:
         raise BuildFailedError(
@@ -159,10 +161,8 @@ def _build_locked(
     checkpoint("embedded")
     everything = [item for p in prepared for item in p.items]
     terms, term_vectors = _vocabulary(everything, previous, embedder, progress)
-    path = store.new_generation_dir(index_dir)
     progress("write", 0, 1)
-    store.write_generation(
-        path,
+    name = index.write(
         terms=terms,
         term_vectors=term_vectors,
         acronyms=find_acronyms(item.search_text or item.text for item in everything),
@@ -186,23 +186,23 @@ def _build_locked(
         },
     )
     checkpoint("written")
-    Generation.open(path, embedder.vectors, verify=True).close()  # check before going live
+    index.check(name, embedder.vectors)  # before going live
     checkpoint("verified")
-    store.switch_current(index_dir, path.name)
+    index.switch(name)
     checkpoint("switched")
     progress("write", 1, 1)
     if previous is not None:
         previous.close()
-    store.prune(index_dir)
+    index.prune()
     checkpoint("pruned")
-    summary.generation, summary.changed = path.name, True
+    summary.generation, summary.changed = name, True
     return summary
 
 
-def _previous(index_dir: Path, embedder: Embedder) -> Generation | None:
+def _previous(index: Index, embedder: Embedder) -> Generation | None:
     """The live generation if its vectors can be reused by this model and pipeline."""
     try:
-        generation = store.open_current(index_dir, embedder.vectors)
+        generation = index.open_live(embedder.vectors)
     except AssistantError:
         return None
     if generation.manifest.get("pipeline") != PIPELINE_VERSION:
@@ -227,10 +227,7 @@ def _reuse(previous: Generation, old: DocumentRecord, info: DocumentInfo) -> Pre
     """An unchanged document: its items and vectors come from the live generation."""
     items = previous.items_of(doc=old.doc)
     vectors = previous.vectors_of([item.id for item in items])
-    pages = [
-        (old.doc, row["number"], row["text"])
-        for row in previous.query("SELECT number, text FROM pages WHERE doc = ? ORDER BY number", (old.doc,))
-    ]
+    pages = [(old.doc, number, text) for number, text in previous.pages(old.doc)]
     record = replace(old, title=info.title, kind=info.kind, date=info.date, meeting=info.meeting)
     return Prepared(record, pages, items, vectors)
 

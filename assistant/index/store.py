@@ -14,14 +14,14 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from ..errors import BuildLockedError, IndexCorruptError, IndexMismatchError, In
 from ..faults import checkpoint
 from ..ingest.documents import file_sha256
 from ..ingest.items import DocumentRecord, Item, now_iso
+from .storage import Term
 
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
@@ -63,15 +64,6 @@ CREATE VIRTUAL TABLE items_fts USING fts5(
 CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL, vector INTEGER) WITHOUT ROWID;
 CREATE TABLE acronyms (short TEXT PRIMARY KEY, long TEXT NOT NULL);
 """
-
-
-@dataclass(frozen=True)
-class Term:
-    """A word of the index: in how many items, and its vector's id (or None)."""
-
-    term: str
-    docs: int
-    vector: int | None = None
 
 
 # ---------------------------------------------------------------- writing
@@ -355,6 +347,10 @@ class Generation:
         rows = self.query("SELECT * FROM documents ORDER BY doc")
         return [DocumentRecord(**dict(row)) for row in rows]
 
+    def pages(self, doc: str) -> list[tuple[int, str]]:
+        rows = self.query("SELECT number, text FROM pages WHERE doc = ? ORDER BY number", (doc,))
+        return [(row["number"], row["text"]) for row in rows]
+
     def items(self, ids: Iterable[int]) -> dict[int, Item]:
         ids = list(ids)
         if not ids:
@@ -441,8 +437,9 @@ class Generation:
             faiss.omp_set_num_threads(threads)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
-    def keyword(self, match: str, k: int) -> list[tuple[int, float]]:
-        """FTS5 BM25 matches for an FTS query string; higher score is better."""
+    def keyword(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """FTS5 BM25 matches for any of the terms; higher score is better."""
+        match = fts_query(terms)
         if not match:
             return []
         rows = self.query(
@@ -451,6 +448,16 @@ class Generation:
             (match, k),
         )
         return [(row["rowid"], -float(row["rank"])) for row in rows]
+
+
+def fts_query(terms: Sequence[str]) -> str:
+    """An FTS5 query matching any of the terms; FTS5 splits "gcap-19" into gcap + 19, so a
+    term with - or / is a phrase that keeps its parts together and in order."""
+    return " OR ".join(
+        '"' + " ".join(re.split(r"[-/]", term)) + '"'
+        for term in dict.fromkeys(terms)
+        if term and term.replace('"', "") == term
+    )
 
 
 def _item(row: sqlite3.Row) -> Item:
@@ -477,3 +484,36 @@ def open_current(index_dir: Path, vectors: str | None = None) -> Generation:
             f"{index_dir} has no index yet; run `python -m assistant build` (or `make run`)"
         )
     return Generation.open(index_dir / name, vectors)
+
+
+class FileIndex:
+    """Generations as folders under one directory, CURRENT naming the live one (the default)."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = index_dir
+
+    def describe(self) -> str:
+        return str(self.index_dir)
+
+    def live_name(self) -> str | None:
+        return current_name(self.index_dir)
+
+    def open_live(self, vectors: str | None = None) -> Generation:
+        return open_current(self.index_dir, vectors)
+
+    def lock(self, wait: float | None = None):
+        return build_lock(self.index_dir, wait)
+
+    def prune(self) -> list[str]:
+        return prune(self.index_dir)
+
+    def write(self, documents, pages, items, vectors, manifest, acronyms, terms, term_vectors) -> str:
+        path = new_generation_dir(self.index_dir)
+        write_generation(path, documents, pages, items, vectors, manifest, acronyms, terms, term_vectors)
+        return path.name
+
+    def check(self, name: str, vectors: str) -> None:
+        Generation.open(self.index_dir / name, vectors, verify=True).close()
+
+    def switch(self, name: str) -> None:
+        switch_current(self.index_dir, name)

@@ -354,9 +354,21 @@ def table_figures(workdir) -> list[str]:
     ]
 
 
+def _real_vectors(assistant: Assistant, workdir, texts: list[str], count: int = 2_000):
+    """The model's embeddings of `count` generated paragraphs (for HNSW's recall)."""
+    synthetic_corpus(workdir / "recall-corpus", count, texts, seed=11)
+    paragraphs = [
+        block.split(". ", 1)[-1]
+        for path in sorted((workdir / "recall-corpus").glob("*.txt"))
+        for block in path.read_text(encoding="utf-8").split("\n\n")[1:]
+        if block.strip()
+    ]
+    return assistant.embedder.encode(paragraphs[:count])
+
+
 def main(argv: list[str] | None = None) -> None:
-    """`python -m assistant.tooling.benchmark [all|build|ask|hostile|scale|million]`: print
-    figures; `all` also writes docs/benchmarks.md."""
+    """`python -m assistant.tooling.benchmark [all|build|ask|hostile|scale|postgres [SIZE]|million]`:
+    print figures; `all` also writes docs/benchmarks.md."""
     import os
     import platform
     import sys
@@ -403,6 +415,22 @@ def main(argv: list[str] | None = None) -> None:
             for size in (10_000, 100_000):
                 section(f"Scale: {size:,} passages", scale_figures(size, workdir, texts))
             reference = _vectors(Path(workdir) / "index-10000")
+        if what in ("all", "postgres"):
+            from .backend_comparison import compare
+
+            size = int(args[1]) if what == "postgres" and len(args) > 1 else 100_000
+            texts = [i.text for i in assistant.generation().items_of(kind="passage")]
+            if what == "all":  # real embeddings of the 10k generated paragraphs, built above
+                real = reference
+            else:
+                real = _real_vectors(assistant, Path(workdir), texts)
+            queries = assistant.embedder.encode([q.question for q in load_questions(DEFAULT_QUESTIONS)])
+            corpus = Path(workdir) / f"pg-corpus-{size}"
+            synthetic_corpus(corpus, size, texts)
+            section(
+                f"PostgreSQL + pgvector: {size:,} generated paragraphs",
+                compare(corpus, Path(workdir), real, queries),
+            )
         if what in ("all", "million"):
             questions = assistant.embedder.encode([q.question for q in load_questions(DEFAULT_QUESTIONS)])
             section("FAISS index at 1M vectors", million_figures(reference, questions))
