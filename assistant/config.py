@@ -73,18 +73,9 @@ def get_settings() -> Settings:
         parse_mb=_number_from_env("ASSISTANT_PARSE_MB", 2048, int),
         max_passages=_number_from_env("ASSISTANT_MAX_PASSAGES", 10_000, int),
         embedding_backend=_choice_from_env("ASSISTANT_EMBEDDING_BACKEND", ("openvino", "torch")),
-        backend=_backend_from_env(),
+        backend=_choice_from_env("ASSISTANT_BACKEND", ("files", "postgres")) or "files",
         database_url=os.environ.get("ASSISTANT_DATABASE_URL") or None,
     )
-
-
-def _backend_from_env() -> str:
-    value = (os.environ.get("ASSISTANT_BACKEND") or "files").strip().lower()
-    if value not in ("files", "postgres"):
-        raise AssistantError(
-            f"ASSISTANT_BACKEND={value!r} is not a storage backend; set it to files or postgres"
-        )
-    return value
 
 
 def crash_point() -> str:

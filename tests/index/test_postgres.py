@@ -172,7 +172,7 @@ def test_backend_settings_are_checked(monkeypatch):
     with pytest.raises(AssistantError, match="needs ASSISTANT_DATABASE_URL"):
         Assistant(get_settings())
     monkeypatch.setenv("ASSISTANT_BACKEND", "mongo")
-    with pytest.raises(AssistantError, match="set it to files or postgres"):
+    with pytest.raises(AssistantError, match="'mongo' is not one of files, postgres; set one of them"):
         get_settings()
 
 
