@@ -3,7 +3,9 @@
 import re
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -30,11 +32,9 @@ def _whole(answer) -> bool:
     )
 
 
-def test_twenty_threads_ask_while_rebuilds_swap_generations(real_index, real_embedder, tmp_path):
-    corpus, index = tmp_path / "live" / "corpus", tmp_path / "live" / "index"
-    shutil.copytree(real_index[0], corpus)
-    shutil.copytree(real_index[1], index)
-    assistant = Assistant(replace(get_settings(), corpus_dir=corpus, index_dir=index), embedder=real_embedder)
+def ask_while(assistant: Assistant, switch: Callable[[], None], users: int = 20) -> None:
+    """`users` threads ask QUESTIONS over and over while `switch()` rebuilds the index under
+    them: no error, every answer right and whole, and more than one generation read."""
     errors, wrong, answered, generations = [], [], [], set()
     done = threading.Event()
 
@@ -53,17 +53,30 @@ def test_twenty_threads_ask_while_rebuilds_swap_generations(real_index, real_emb
                 wrong.append((question, answer.text[:200]))
             answered.append(question)
 
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(20)]
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
     for thread in threads:
         thread.start()
-    extra = corpus / "status-update-2026.txt"
-    extra.write_text("I. Progress\n\n1. The survey results were presented in 2026.\n", encoding="utf-8")
-    assert assistant.build().changed
-    extra.unlink()
-    assert assistant.build().changed
+    switch()
     done.set()
     for thread in threads:
         thread.join(120)
     assert errors == [] and wrong == []
-    assert len(answered) >= 20 * len(QUESTIONS)
+    assert len(answered) >= users * len(QUESTIONS)
     assert len(generations) >= 2  # the threads really read more than one generation
+
+
+def add_and_remove_an_update(corpus: Path, builder: Assistant) -> None:
+    """Two rebuilds, each switching the live generation: a status update added, then removed."""
+    extra = corpus / "status-update-2026.txt"
+    extra.write_text("I. Progress\n\n1. The survey results were presented in 2026.\n", encoding="utf-8")
+    assert builder.build().changed
+    extra.unlink()
+    assert builder.build().changed
+
+
+def test_twenty_threads_ask_while_rebuilds_swap_generations(real_index, real_embedder, tmp_path):
+    corpus, index = tmp_path / "live" / "corpus", tmp_path / "live" / "index"
+    shutil.copytree(real_index[0], corpus)
+    shutil.copytree(real_index[1], index)
+    assistant = Assistant(replace(get_settings(), corpus_dir=corpus, index_dir=index), embedder=real_embedder)
+    ask_while(assistant, lambda: add_and_remove_an_update(corpus, assistant))

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from assistant.index.build import build
 from assistant.index.postgres import PostgresIndex
 from assistant.tooling import cluster
 from tests.conftest import PLAN, UPDATE, FakeEmbedder
-from tests.index.test_concurrency import QUESTIONS, _whole
+from tests.index.test_concurrency import QUESTIONS, add_and_remove_an_update, ask_while
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -239,39 +238,8 @@ def test_twenty_threads_ask_while_the_generation_switches(real_index, real_embed
     shutil.copytree(real_index[0], corpus)
     assistant = _assistant(pg_url, corpus, real_embedder)
     assistant.build()
-    errors, wrong, answered, generations = [], [], [], set()
-    done = threading.Event()
-
-    def user(number: int) -> None:
-        turn = number
-        while not done.is_set() or turn < number + len(QUESTIONS):
-            question, expected = QUESTIONS[turn % len(QUESTIONS)]
-            turn += 1
-            try:
-                answer = assistant.ask(question)
-                generations.add(assistant.generation().name)
-            except Exception as exc:  # any error at all fails the test
-                errors.append(repr(exc))
-                continue
-            if expected not in answer.text or not _whole(answer):
-                wrong.append((question, answer.text[:200]))
-            answered.append(question)
-
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    extra = corpus / "status-update-2026.txt"
-    extra.write_text("I. Progress\n\n1. The survey results were presented in 2026.\n", encoding="utf-8")
     builder = _assistant(pg_url, corpus, real_embedder)  # another process's view of the database
-    assert builder.build().changed
-    extra.unlink()
-    assert builder.build().changed
-    done.set()
-    for thread in threads:
-        thread.join(120)
-    assert errors == [] and wrong == []
-    assert len(answered) >= 20 * len(QUESTIONS)
-    assert len(generations) >= 2
+    ask_while(assistant, lambda: add_and_remove_an_update(corpus, builder))
     assistant.index.close()
     builder.index.close()
 
