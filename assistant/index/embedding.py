@@ -183,7 +183,7 @@ class OpenVINOEmbedder(_BundledModel):
                 "`pip install openvino` (or run `make install`), or set ASSISTANT_EMBEDDING_BACKEND=torch"
             ) from exc
         # the runtime's version is part of the vectors' identity: a new one may round differently
-        self.backend = f"openvino {openvino.get_version().split('-')[0]}"
+        self.backend = f"openvino {_release(openvino)}"
         self._model = None
         self._tokenizer = None
         self._inputs: frozenset[str] = frozenset()
@@ -234,7 +234,7 @@ def exported_model_dir(model_dir: Path, fingerprint: str, root: Path | None = No
     openvino = import_openvino()
 
     key = fingerprint.rsplit("=", 1)[-1][:16].replace("/", "_").replace("+", "-")
-    folder = (root or _cache_root()) / f"openvino-{openvino.get_version().split('-')[0]}-{key}"
+    folder = (root or _cache_root()) / f"openvino-{_release(openvino)}-{key}"
     if (folder / OPENVINO_MODEL).is_file():
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -248,6 +248,11 @@ def exported_model_dir(model_dir: Path, fingerprint: str, root: Path | None = No
             finally:
                 shutil.rmtree(work, ignore_errors=True)
     return folder
+
+
+def _release(openvino) -> str:
+    """The runtime's release ("2026.4.1" of "2026.4.1-22982-e213a147257-releases/2026/4")."""
+    return openvino.get_version().split("-")[0]
 
 
 def _cache_root() -> Path:
