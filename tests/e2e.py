@@ -39,8 +39,11 @@ def free_port() -> int:
 @contextlib.contextmanager
 def served_app(corpus: Path, index: Path, guard_log: Path, token: str | None = None, timeout: float = 120):
     """`streamlit run app.py` on 127.0.0.1, with outgoing connections refused and logged.
-    Yields (url, seconds from process start to the health check answering)."""
+    Yields (url, seconds from process start to the health check answering). The server's output
+    goes to a file beside `guard_log` (a pipe nobody reads would stall a chatty server), and its
+    end is added to any error raised inside the block."""
     port = free_port()
+    server_log = guard_log.with_name(f"streamlit-{port}.log")
     env = {
         **os.environ,
         "ASSISTANT_CORPUS": str(corpus),
@@ -53,24 +56,25 @@ def served_app(corpus: Path, index: Path, guard_log: Path, token: str | None = N
     if token:
         env["ASSISTANT_ADMIN_TOKEN"] = token
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ui.serve",  # as `make run` starts it: the model and the index load before it listens
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with server_log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ui.serve",  # as `make run` starts it: the model and the index load before it listens
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -82,9 +86,12 @@ def served_app(corpus: Path, index: Path, guard_log: Path, token: str | None = N
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {process.stdout.read()}")
+                raise RuntimeError(f"streamlit did not start: {server_log.read_text()}")
             time.sleep(0.2)
         yield url, time.perf_counter() - started, started
+    except Exception as exc:
+        exc.add_note(f"the server's last output ({server_log}):\n{server_log.read_text()[-3000:]}")
+        raise
     finally:
         process.terminate()
         try:
@@ -106,7 +113,13 @@ def browser_page(url: str, requests: list[str] | None = None):
                 page.on("request", lambda request: requests.append(request.url))
             page.goto(url)
             page.get_by_placeholder(PLACEHOLDER).wait_for(timeout=120_000)
-            yield page
+            try:
+                yield page
+            except Exception as exc:  # what the browser showed when the test failed
+                main = page.locator('[data-testid="stMainBlockContainer"]')
+                shown = main.inner_text(timeout=5_000) if main.count() else page.content()
+                exc.add_note(f"the browser was at {page.url}, showing:\n{shown[:3000]}")
+                raise
         finally:
             browser.close()
 

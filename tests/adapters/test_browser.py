@@ -133,7 +133,7 @@ def test_a_cited_passage_is_scrolled_to_and_the_document_reads_as_written(real_i
         answer.locator('[data-testid="stExpander"] summary').first.click()
         answer.get_by_role("link", name="Open in the document reader").first.click()
         marked = page.locator(".st-key-cited")
-        marked.get_by_text("The cited passage").wait_for(timeout=30_000)
+        marked.get_by_text("The cited passage").wait_for(timeout=60_000)
         _scrolled_to_the_mark(page)
         page.screenshot(path=str(tmp_path / "reader.png"))
         text = _main(page).inner_text()
