@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml
 	# the CPU build of torch first: an unpinned torch pulls a multi-GB CUDA build
 	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e '.[dev]'
-	# convert the bundled model for OpenVINO once, beside the venv (offline, from the wheel)
+	# convert the bundled model for OpenVINO once, beside the venv (offline, from the wheel),
+	# and encode the model's 22k whole words once: a question's word is then looked up
 	$(BIN)/python -m assistant.index.embedding export
 	touch $@
 

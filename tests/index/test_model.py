@@ -101,7 +101,7 @@ def test_the_openvino_export_is_made_once_offline_and_sends_nothing(tmp_path):
     script = (
         "import sys; from pathlib import Path\n"
         "from assistant.index import embedding as e\n"
-        "d = e._bundled_model_dir()\n"
+        "d = e.bundled_model_dir()\n"
         "folder = e.exported_model_dir(d, e._weights_fingerprint(d), Path(sys.argv[1]))\n"
         "assert e.bundled_embedder('openvino').encode(['waste SOPs']).shape == (1, 384)\n"
         "print(folder)\n"
@@ -150,3 +150,31 @@ def test_a_batch_never_pads_a_text_to_more_than_twice_its_length():
     batches = list(embedding._batches(order, lengths, 2))
     assert batches == [[0, 3], [4], [5, 1], [2]]
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+
+
+def test_a_word_is_looked_up_with_the_vector_the_model_gives_it(real_embedder, tmp_path, monkeypatch):
+    """The model's whole-word vocabulary is encoded once (at install): a question's word the
+    index never uses is then looked up, not sent through the model a second time, and has the
+    vector the model gives it. A table that does not match the vocabulary is not read."""
+    from assistant.index import embedding
+
+    words = dict(list(embedding.model_words(real_embedder.model_dir).items())[:300])
+    words |= {"rubbish": 1, "levies": 2, "pirated": 3}
+    monkeypatch.setattr(embedding, "model_words", lambda _: words)
+    monkeypatch.setattr(embedding, "_cache_root", lambda: tmp_path)
+    backend = real_embedder.backend.split()[0]
+    texts = ["Who takes care of the rubbish SOPs?", "rubbish", "levies", "reponsible", "pirated"]
+    model_only = embedding.bundled_embedder(backend).encode(texts)  # no table yet
+
+    assert embedding.bundled_embedder(backend).write_word_table().is_file()
+    looking_up = embedding.bundled_embedder(backend)
+    passes: list[list[str]] = []
+    forward = looking_up._encode_batch
+    monkeypatch.setattr(looking_up, "_encode_batch", lambda batch: passes.append(batch) or forward(batch))
+    vectors = looking_up.encode(texts)
+    assert np.sum(vectors * model_only, axis=1).min() >= 0.9999
+    assert passes == [["Who takes care of the rubbish SOPs?"], ["reponsible"]]  # not a word: encoded
+
+    np.save(looking_up.word_table_path(), np.zeros((3, looking_up.dimension), dtype=np.float32))
+    other = embedding.bundled_embedder(backend)
+    assert np.sum(other.encode(texts) * model_only, axis=1).min() >= 0.9999
