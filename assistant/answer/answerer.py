@@ -12,7 +12,7 @@ from ..index.storage import Generation
 from ..ingest.acronyms import expand
 from ..ingest.actions import ActionFilter, matches
 from ..ingest.status import status_word
-from ..ingest.timeframes import MONTHS, SEASONS
+from ..ingest.timeframes import PERIOD_NAMES
 from ..words import fold, keys_of
 from . import language
 from .abstention import Calibration
@@ -231,7 +231,7 @@ class Answerer:
                 continue
             if not word.matches:
                 continue
-            if _is_month_or_period(word.text):
+            if word.text in PERIOD_NAMES:
                 continue
             kept.append(word)
         # only the words that narrow: those in fewer than half the rows
@@ -306,7 +306,3 @@ class Answerer:
             if d.kind in kinds and (not years or any(d.date.startswith(y) for y in years))
         )
         return docs or None
-
-
-def _is_month_or_period(word: str) -> bool:
-    return word in MONTHS or word in SEASONS or word == "half"

@@ -12,7 +12,7 @@ from rapidfuzz import distance
 
 from ..ingest.actions import ActionFilter
 from ..ingest.status import status_word
-from ..ingest.timeframes import PERIOD, parse_timeframe
+from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
 from .lexicon import Lexicon
 from .router import FIELDS, Router, example_words
@@ -38,10 +38,17 @@ _PRIORITY_WORDS = (
 _SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")
 _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
 _HALF = re.compile(r"\b(first|second|1st|2nd) half of (20\d\d)\b", re.IGNORECASE)
-_BEFORE = re.compile(rf"\b(?:before|by|until|no later than)\s+(?:the end of\s+)?({PERIOD})\b", re.IGNORECASE)
+_BEFORE = re.compile(rf"\b(?:before|earlier than|prior to)\s+({PERIOD})\b", re.IGNORECASE)
+# "by June 2024", "until the end of 2023": the period named is included
+_BY = re.compile(
+    rf"\b(?:(?:by|until|till|no later than)\s+(?:the end of\s+)?|(?:the )?end of\s+)({PERIOD})\b",
+    re.IGNORECASE,
+)
 _AFTER = re.compile(rf"\b(?:after|from|since|beyond)\s+({PERIOD})\b", re.IGNORECASE)
 _DURING = re.compile(
-    rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within)\s+({PERIOD})\b", re.IGNORECASE
+    rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within|deadline(?: of| in| is)?)\s+"
+    rf"({PERIOD})\b|\b({PERIOD})\s+(?:deadline|due date|timeframe)",
+    re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
     r"^\s*(?:and|also|what about|how about|same for)\b|\b(?:it|its|that|this|they|them|those|these|"
@@ -275,6 +282,10 @@ class Reader:
         if gcap := _GCAP.search(text):
             reading.gcap = f"GCAP-{int(gcap.group(1))}"
         reading.acronym = _asked_acronym(question)
+        if reading.route == "when" and any(_dates(text).values()) and not _topic_beyond_dates(reading):
+            # a question that gives the dates and names nothing else asks what falls in them
+            # ("what is due before 2024?"), not when something falls: its "when" is a list
+            reading.routes = {**routes, "list": routes["list"] + routes["when"], "when": 0.0}
         reading.where = self.filters(text, reading)
         reading.follow_up = bool(_FOLLOW_UP.search(question))
         return reading
@@ -365,8 +376,17 @@ def _asked_acronym(question: str) -> str | None:
     return found[0].group(1).removesuffix("s") if found[0].group(1)[-1] == "s" else found[0].group(1)
 
 
+def _topic_beyond_dates(reading: Reading) -> bool:
+    """Whether the question names something of the documents besides dates (a year, a month)."""
+    return any(
+        w.matches and w.how != "neighbour" and not w.text.isdigit() and w.text not in PERIOD_NAMES
+        for w in reading.topic
+    )
+
+
 def _dates(text: str) -> dict[str, str | None]:
-    """due_after / due_before (ISO) from "due before 2024", "in June 2024", "first half of 2023"."""
+    """due_after / due_before (ISO) from "due before 2024", "by Dec 2023" (December included),
+    "in June 2024", "a June 2024 deadline", "first half of 2023"."""
     if match := _HALF.search(text):
         year, first = int(match.group(2)), match.group(1).lower() in ("first", "1st")
         return {
@@ -377,11 +397,14 @@ def _dates(text: str) -> dict[str, str | None]:
     if match := _BEFORE.search(text):
         start, _ = parse_timeframe(match.group(1))
         before = start
+    elif match := _BY.search(text):
+        _, end = parse_timeframe(match.group(1))
+        before = _next_day(end)
     if match := _AFTER.search(text):
         _, end = parse_timeframe(match.group(1))
         after = end
     if before is None and after is None and (match := _DURING.search(text)):
-        start, end = parse_timeframe(match.group(1))
+        start, end = parse_timeframe(match.group(1) or match.group(2))
         after, before = start, _next_day(end)
     return {"due_after": after, "due_before": before}
 

@@ -13,7 +13,7 @@ from ..ingest.actions import ActionFilter, matches
 from ..ingest.items import Item
 from ..ingest.status import StatusItem
 from ..ingest.text import split_sentences
-from ..ingest.timeframes import DATE, MONTHS
+from ..ingest.timeframes import DATE, MONTHS, describe_due
 from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
@@ -339,13 +339,13 @@ def describe(where: ActionFilter, topic: list[str] = ()) -> str:
         ("so", "strategic objective"),
         ("section", "section"),
         ("status", "status"),
-        ("due_after", "due from"),
-        ("due_before", "due before"),
         ("text", "about"),
     ):
         value = getattr(where, name)
         if value:
             parts.append(f"{label} {value}")
+    if where.due_after or where.due_before:
+        parts.append(describe_due(where.due_after, where.due_before))
     if topic:
         parts.append("about " + ", ".join(topic))
     return ", ".join(parts) or "the question"

@@ -150,6 +150,28 @@ def test_sections_and_objectives_by_their_titles(assistant):
     assert revenue.citations and all("SO2" in c.row.strategic_objectives for c in revenue.citations)
 
 
+@pytest.mark.parametrize(
+    ("question", "heading", "after", "before"),
+    [
+        ("what is due before 2024?", "due by the end of 2023", "", "2024-01-01"),
+        ("which actions have a june 2024 deadline", "due in June 2024", "2024-06-01", "2024-07-01"),
+        ("list what's due dec 2023", "due in December 2023", "2023-12-01", "2024-01-01"),
+    ],
+)
+def test_a_question_that_gives_dates_lists_what_falls_in_them(assistant, question, heading, after, before):
+    """The dates a question names are a filter said in words, months shortened or not; a
+    question that gives the dates asks what falls in them, not when something is due."""
+    answer = assistant.ask(question)
+    assert answer.route == "list" and heading in answer.text.split("\n")[0]
+    due = [c.row.due_end for c in answer.citations]
+    assert due and all(d and after <= d < before for d in due)
+
+
+def test_a_question_that_asks_something_else_by_a_date_is_no_list(assistant):
+    answer = assistant.ask("what cut in carbon emissions is the wco aiming for by 2030?")
+    assert answer.route != "list"
+
+
 def test_priority_words_mean_the_plans_scale(assistant):
     top = assistant.ask("which actions are top priority?")
     assert top.citations and {c.row.priority for c in top.citations} == {"A"}
@@ -232,8 +254,8 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
     figures, _ = report(assistant, load_questions(split="test"))
     test = figures["test"]
     assert test["questions"] >= 100 and test["unanswerable"] >= 15
-    assert test["answer accuracy"] >= 0.80  # measured 0.811
-    assert test["answerable abstained"] <= 0.05  # measured 0.042 (4 of 95): the goal is 0.05
+    assert test["answer accuracy"] >= 0.80  # measured 0.821
+    assert test["answerable abstained"] <= 0.05  # measured 0.032 (3 of 95): the goal is 0.05
     assert test["abstention recall"] >= 0.47  # measured 0.529 (9 of 17)
     assert test["other language named"] == 1.0
     assert test["hit@1"] > test["naive dense hit@1"] and test["hit@1"] > test["naive BM25 hit@1"]

@@ -69,6 +69,13 @@ def test_the_acronym_asked_about_and_the_dates_a_question_names():
     }
     assert _dates("what is due before 2024?") == {"due_after": None, "due_before": "2024-01-01"}
     assert _dates("what's slated for June 2024") == {"due_after": "2024-06-01", "due_before": "2024-07-01"}
+    june_2024 = {"due_after": "2024-06-01", "due_before": "2024-07-01"}
+    assert _dates("which actions have a june 2024 deadline") == june_2024
+    assert _dates("actions with a deadline of Jun. 2024?") == june_2024
+    assert _dates("which actions are due dec 2023") == {"due_after": "2023-12-01", "due_before": "2024-01-01"}
+    # "by" includes the period named, "before" does not
+    assert _dates("what must be done by December 2023") == {"due_after": None, "due_before": "2024-01-01"}
+    assert _dates("anything due before Sept 2024?") == {"due_after": None, "due_before": "2024-09-01"}
 
 
 @pytest.mark.parametrize(

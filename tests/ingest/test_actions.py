@@ -20,6 +20,7 @@ from assistant.ingest.actions import (
 )
 from assistant.ingest.documents import load_document
 from assistant.ingest.tables import extract_rows
+from assistant.ingest.timeframes import describe_due
 from tests.conftest import PLAN, REGISTER
 from tests.pdfs import action_table_pdf
 
@@ -179,10 +180,31 @@ def test_an_empty_cell_is_recorded_empty_not_guessed(plan_rows):
         ("June 2024 (operation dates restricted)", ("2024-06-01", "2024-06-30")),
         ("Continuous (from FY23/24)", ("2023-07-01", None)),
         ("February 2024", ("2024-02-01", "2024-02-29")),
+        ("Dec. 2023", ("2023-12-01", "2023-12-31")),  # a revised plan may shorten its months
+        ("Sept 2024 - Mar 2025", ("2024-09-01", "2025-03-31")),
     ],
 )
 def test_timeframes_are_kept_and_parsed(text, expected):
     assert parse_timeframe(text) == expected
+
+
+@pytest.mark.parametrize(
+    "after, before, words",
+    [
+        ("2024-06-01", "2024-07-01", "due in June 2024"),
+        ("2023-01-01", "2024-01-01", "due in 2023"),
+        ("2023-01-01", "2023-07-01", "due between January 2023 and June 2023"),
+        (None, "2024-01-01", "due by the end of 2023"),
+        (None, "2024-09-01", "due by the end of August 2024"),
+        (None, "2024-01", "due by the end of 2023"),  # as the CLI takes it
+        ("2024-12-31", None, "due after 2024"),
+        ("2024-06-30", None, "due after June 2024"),
+        ("2023-03-01", None, "due from March 2023"),
+        ("soon", None, "due from soon"),
+    ],
+)
+def test_a_due_date_filter_reads_as_words(after, before, words):
+    assert describe_due(after, before) == words
 
 
 def test_filters_are_case_insensitive_and_combine(plan_rows):
