@@ -15,6 +15,7 @@ from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
 from .lexicon import Lexicon
+from .places import is_country
 from .router import FIELDS, Router, example_words
 
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
@@ -205,7 +206,7 @@ class Reader:
             opening, first = first, False
             if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
                 continue
-            name = _looks_like_name(token, opening)
+            name = _looks_like_name(token, opening) or is_country(folded)
             parts = [p for p in re.split(r"[-/]", folded) if p]
             if len(parts) == 1 and not self.lexicon.knows(folded):
                 parts = self.lexicon.split_compound(folded) or parts

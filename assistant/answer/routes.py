@@ -17,6 +17,7 @@ from ..ingest.timeframes import DATE, MONTHS, describe_due
 from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
+from .places import ASKS_COUNTRIES, names_a_country
 from .reading import Reading
 from .rendering import Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit
@@ -280,8 +281,18 @@ def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:
     )
 
 
+# numbers that name an item, not count one: "GCAP’s 3, 18, 25, and 26", "SDG 2", "SO1"
+_CODE_NUMBERS = re.compile(
+    r"\b(?:GCAP|SDG|SO|SP|para(?:graph)?|annex|article|pillar|no\.?)(?:[’']?s)?[\s-]*\d+"
+    r"(?:\s*(?:,\s*and|,|and|&)\s*\d+\b)*",
+    re.IGNORECASE,
+)
+
+
 def _figures(text: str) -> list[str]:
-    """Numbers that count something: not years, not the days of dates ("3 March 2025")."""
+    """Numbers that count something: not years, not the days of dates ("3 March 2025"), not
+    the numbers of items named by code ("GCAP’s 3, 18 and 25")."""
+    text = _CODE_NUMBERS.sub(" ", text)
     text = re.sub(rf"\b\d{{1,2}}\s+(?={'|'.join(MONTHS)})", " ", text, flags=re.IGNORECASE)
     return [n for n in re.findall(r"\b\d+(?:[.,]\d+)?\b", text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
 
@@ -292,9 +303,11 @@ _ASKS_DATE = re.compile(
 
 
 def wanted_kind(reading: Reading) -> str | None:
-    """The kind of thing a question asks for when it is a figure or a date."""
+    """The kind of thing a question asks for when it is a figure, a country or a date."""
     if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE):
         return "figure"
+    if ASKS_COUNTRIES.search(reading.question):
+        return "country"
     if reading.routes.get("when", 0.0) >= 0.5 or _ASKS_DATE.search(reading.question):
         return "date"
     return None
@@ -303,18 +316,22 @@ def wanted_kind(reading: Reading) -> str | None:
 def _has_kind(text: str, kind: str, question: str) -> bool:
     if kind == "figure":  # a figure the question does not already give
         return bool(set(_figures(text)) - set(_figures(question)))
+    if kind == "country":
+        return names_a_country(text)
     return bool(DATE.search(text))
 
 
 def _kind_missing(reading: Reading, answer: Answer) -> bool:
     """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
-    date for "when". A row's lead is the field it gives, up to its citation marker (a row
-    always has its timeframe, given or not: "when" is never missing there)."""
+    country for "which countries", a date for "when". A row's lead is the field it gives, up
+    to its citation marker, or for a country the row as quoted (a row always has its
+    timeframe, given or not: "when" is never missing there)."""
     wanted = wanted_kind(reading)
     if wanted is None:
         return False
-    if answer.route == "field":
-        return wanted == "figure" and not _has_kind(answer.text.split(" [", 1)[0], wanted, reading.question)
+    if answer.route == "field":  # the countries of an action are in its words, not a field
+        lead = answer.text if wanted == "country" else answer.text.split(" [", 1)[0]
+        return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
     return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)
 

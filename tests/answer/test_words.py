@@ -4,8 +4,10 @@ import pytest
 
 from assistant.answer.language import detect
 from assistant.answer.lexicon import Lexicon, english_rarity
+from assistant.answer.places import ASKS_COUNTRIES, is_country, names_a_country
 from assistant.answer.reading import _asked_acronym, _dates
 from assistant.answer.rendering import Citation, clean_quote, quoted
+from assistant.answer.routes import _figures
 from assistant.index.store import Term
 from assistant.ingest.actions import ActionRow
 from assistant.words import content_terms, key, keys_of
@@ -108,3 +110,19 @@ def test_citation_labels_and_quotes_read_as_a_delegate_expects():
     )
     assert clean_quote("- provide guidance on the draft:") == "provide guidance on the draft"
     assert quoted("Develop Guidelines on “safe storage”") == "“Develop Guidelines on ‘safe storage’”"
+
+
+def test_countries_are_names_in_any_case_and_a_question_can_ask_for_them():
+    assert is_country("canada") and is_country("Malawi") and not is_country("customs")
+    assert names_a_country("workshops – Lesotho and Mozambique")
+    assert names_a_country("hosted by the Republic of Azerbaijan") and names_a_country("in South Africa")
+    assert not names_a_country("The PTC is invited to provide guidance")
+    for asks in ("which countries signed it", "which member states' attaches came", "what Members replied"):
+        assert ASKS_COUNTRIES.search(asks)
+    assert not ASKS_COUNTRIES.search("which team owns the waste SOPs")
+
+
+def test_a_figure_counts_something_and_an_item_number_does_not():
+    text = "work within the scope of GCAP’s 3, 18, 25, and 26; SDG 2; of these, the 6 items delivered"
+    assert _figures(text) == ["6"]
+    assert _figures("31 March 2025, 40 actions, the 239th Sessions") == ["40"]
