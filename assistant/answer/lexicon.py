@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -84,9 +85,12 @@ class Lexicon:
         )
         if found:  # the fewest edits, then the word the index uses most
             return min(found, key=lambda m: (m[1], -self.docs.get(m[0], 0), m[0]))[0]
-        # another form of a long word the stemmer does not join ("symposiums", "symposia")
+        # another form of a long word the stemmer does not join ("symposiums", "symposia"): the
+        # two differ only in their last letters, so "counterfeit" is no form of "countering"
         if len(word) >= 7:
-            same_start = [w for w in self._spellings if w[:5] == word[:5] and len(w) >= 6]
+            same_start = [
+                w for w in self._spellings if w[:5] == word[:5] and len(w) >= 6 and _same_but_ending(w, word)
+            ]
             found = process.extractOne(word, same_start, scorer=fuzz.ratio, score_cutoff=FORM_RATIO)
             if found:
                 return found[0]
@@ -109,6 +113,12 @@ class Lexicon:
             for i, score in nearest[:NEIGHBOURS]
             if score >= NEIGHBOUR_MIN and i in self.by_vector
         ]
+
+
+def _same_but_ending(a: str, b: str) -> bool:
+    """Whether two words share all but at most their last two letters (of the shorter)."""
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= min(len(a), len(b)) - 2
 
 
 @functools.cache

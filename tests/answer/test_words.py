@@ -23,6 +23,7 @@ VOCABULARY = {
     "organization": 9,
     "customs": 90,
     "baku": 6,
+    "countering": 3,
 }
 
 
@@ -47,6 +48,7 @@ def test_typos_are_corrected_towards_the_index_but_real_words_and_short_ones_are
     assert lexicon.correct("enforcment") == "enforcement"
     assert lexicon.correct("deadlin") == "deadline"  # the router's words too
     assert lexicon.correct("symposiums") == "symposia"  # a form the stemmer does not join
+    assert lexicon.correct("counterfeit") is None  # same start, another word: not its form
     assert lexicon.correct("levies") is None  # an English word, not a typo
     assert lexicon.correct("bali") is None  # too short to tell from "baku"
 
