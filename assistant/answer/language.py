@@ -8,9 +8,15 @@ import functools
 import re
 import threading
 
+from .lexicon import english_words
+
 MIN_WORDS = 3  # fewer words than this are too few to tell a language by ("GCAP-19?", "KPI?")
 MIN_CONFIDENCE = 0.6  # the detector's confidence in the other language
 MAX_ENGLISH = 0.2  # ... and at most this in English
+# a question this much made of English words (the model's vocabulary) is English without
+# asking the detector (~0.5 ms): in the eval, English questions score 0.5-1 (395 of 426 at
+# 0.8 or more), those in other languages 0.36-0.53
+ENGLISH_WORDS = 0.8
 _lock = threading.Lock()
 
 
@@ -40,7 +46,10 @@ def warm_up() -> None:
 
 def detect(question: str) -> str | None:
     """The name of the language a question is written in, when it is clearly not English."""
-    if len(re.findall(r"[^\W\d_]{2,}", question)) < MIN_WORDS:
+    words = re.findall(r"[^\W\d_]{2,}", question)
+    if len(words) < MIN_WORDS:
+        return None
+    if sum(w.lower() in english_words() for w in words) >= ENGLISH_WORDS * len(words):
         return None
     try:
         with _lock:  # one detection at a time: the first call builds the models

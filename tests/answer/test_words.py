@@ -87,6 +87,8 @@ def test_the_acronym_asked_about_and_the_dates_a_question_names():
     [
         ("Quelle équipe s'occupe des procédures pour les déchets ?", "French"),
         ("¿en qué países se harán los talleres nacionales?", "Spanish"),
+        ("Wer ist für die Richtlinien zur Abfallentsorgung zuständig?", "German"),
+        ("Quel est le plan pour les déchets?", "French"),  # "le", "plan", "pour" are English words too
         ("who takes care of the waste SOPs?", None),
         ("What is its KPI?", None),
         ("GCAP-19?", None),
@@ -94,6 +96,18 @@ def test_the_acronym_asked_about_and_the_dates_a_question_names():
 )
 def test_a_question_in_another_language_is_named(question, language):
     assert detect(question) == language
+
+
+def test_a_question_in_english_words_does_not_wait_for_the_detector(monkeypatch):
+    from assistant.answer import language
+
+    def no_detector():
+        raise AssertionError("the detector was asked")
+
+    monkeypatch.setattr(language, "_detector", no_detector)
+    assert detect("who takes care of the guidelines on packaging that can be refilled?") is None
+    with pytest.raises(AssertionError):
+        detect("Quelle équipe s'occupe des déchets ?")
 
 
 def test_citation_labels_and_quotes_read_as_a_delegate_expects():
