@@ -1,7 +1,10 @@
-"""Countries by name: a question that names one the documents never mention, and a question
-that asks "which countries" answered by a passage that names none, are evidence that the
-documents do not answer. Names from ISO 3166 (pycountry, offline data), in any case: delegates
-type "canada" and "malawi"."""
+"""Countries and people by name, for the kinds of answer a question wants.
+
+A question that names a country the documents never mention, and one that asks "which
+countries" answered by a passage that names none, are evidence that the documents do not
+answer; so is one that asks for a person ("who chaired...", "which official...") answered by
+text that names nobody. Country names from ISO 3166 (pycountry, offline data), in any case:
+delegates type "canada" and "malawi"."""
 
 from __future__ import annotations
 
@@ -15,6 +18,36 @@ ASKS_COUNTRIES = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:countr(?:y|ies)|nations?|member\s+states?|members)\b",
     re.IGNORECASE,
 )
+
+
+# "who chaired", "who was the secretary general", "which official", "the name of the officer"
+ASKS_PERSON = re.compile(
+    r"\bwho\b.*\b(?:chair(?:ed|s)?|moderat(?:ed|es)|secretary[- ]general|minister|director|"
+    r"spokes(?:man|woman|person)|head of)\b|\bname of the (?:\w+ )?(?:person|officer|official|expert|"
+    r"consultant|chair|director)\b|\bwhich (?:\w+ )?(?:official|officer|person|individual)\b",
+    re.IGNORECASE,
+)
+# a person as documents name one: a title or a role, then a name ("Mr Kunio Mikuriya",
+# "H.E. Ms. Aliyeva", "Secretary General Ian Saunders")
+_TITLED = re.compile(
+    r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Dame|H\.\s?E)\.?\s+(?:[A-Z][a-z]+\.?\s+)?[A-Z][a-z][\w'’-]*|"
+    r"\b(?:Secretary[- ]General|Chair(?:person|man|woman)?|Director|Minister|Commissioner|Ambassador),?"
+    r"\s+[A-Z][a-z]+\s+[A-Z][a-z][\w'’-]*"
+)
+
+
+def names_a_person(text: str) -> bool:
+    """Whether a text names a person: a title before a name, or a first name and a surname
+    that is no English word ("Kunio Mikuriya", not "Policy Commission")."""
+    if _TITLED.search(text):
+        return True
+    from .lexicon import english_words
+
+    words = english_words()
+    for first, last in re.findall(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]{2,})\b", text):
+        if last.lower() not in words and not is_country(last) and not is_country(first):
+            return True
+    return False
 
 
 @functools.cache

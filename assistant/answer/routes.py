@@ -17,7 +17,7 @@ from ..ingest.timeframes import DATE, MONTHS, describe_due
 from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
-from .places import ASKS_COUNTRIES, names_a_country
+from .places import ASKS_COUNTRIES, ASKS_PERSON, names_a_country, names_a_person
 from .reading import Reading
 from .rendering import Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit
@@ -303,11 +303,13 @@ _ASKS_DATE = re.compile(
 
 
 def wanted_kind(reading: Reading) -> str | None:
-    """The kind of thing a question asks for when it is a figure, a country or a date."""
+    """The kind of thing a question asks for when it is a figure, a country, a person or a date."""
     if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE):
         return "figure"
     if ASKS_COUNTRIES.search(reading.question):
         return "country"
+    if ASKS_PERSON.search(reading.question):
+        return "person"
     if reading.routes.get("when", 0.0) >= 0.5 or _ASKS_DATE.search(reading.question):
         return "date"
     return None
@@ -318,6 +320,8 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
         return bool(set(_figures(text)) - set(_figures(question)))
     if kind == "country":
         return names_a_country(text)
+    if kind == "person":
+        return names_a_person(text)
     return bool(DATE.search(text))
 
 
@@ -330,7 +334,7 @@ def _kind_missing(reading: Reading, answer: Answer) -> bool:
     if wanted is None:
         return False
     if answer.route == "field":  # the countries of an action are in its words, not a field
-        lead = answer.text if wanted == "country" else answer.text.split(" [", 1)[0]
+        lead = answer.text if wanted in ("country", "person") else answer.text.split(" [", 1)[0]
         return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
     return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)

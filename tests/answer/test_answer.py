@@ -215,6 +215,7 @@ def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant)
         "When is COP31?",
         "which countries have ratified the Baku Declaration?",  # asks for countries; none cited
         "what did kenya propose at the PTC?",  # a country the documents never mention, lower case
+        "who chaired the PTC session that endorsed the draft plan?",  # asks for a person; none named
     ],
 )
 def test_unanswerable_questions_abstain_with_the_closest_passages(assistant, question):
@@ -262,9 +263,9 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
     figures, _ = report(assistant, load_questions(split="test"))
     test = figures["test"]
     assert test["questions"] >= 100 and test["unanswerable"] >= 15
-    assert test["answer accuracy"] >= 0.80  # measured 0.821
-    assert test["answerable abstained"] <= 0.05  # measured 0.032 (3 of 95): the goal is 0.05
-    assert test["abstention recall"] >= 0.70  # measured 0.765 (13 of 17)
+    assert test["answer accuracy"] >= 0.80  # measured 0.811
+    assert test["answerable abstained"] <= 0.05  # measured 0.042 (4 of 95): the goal is 0.05
+    assert test["abstention recall"] >= 0.76  # measured 0.824 (14 of 17)
     assert test["other language named"] == 1.0
     assert test["hit@1"] > test["naive dense hit@1"] and test["hit@1"] > test["naive BM25 hit@1"]
 

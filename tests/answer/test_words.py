@@ -4,7 +4,7 @@ import pytest
 
 from assistant.answer.language import detect
 from assistant.answer.lexicon import Lexicon, english_rarity
-from assistant.answer.places import ASKS_COUNTRIES, is_country, names_a_country
+from assistant.answer.places import ASKS_COUNTRIES, ASKS_PERSON, is_country, names_a_country, names_a_person
 from assistant.answer.reading import _asked_acronym, _dates
 from assistant.answer.rendering import Citation, clean_quote, quoted
 from assistant.answer.routes import _figures
@@ -142,3 +142,14 @@ def test_a_figure_counts_something_and_an_item_number_does_not():
     text = "work within the scope of GCAP’s 3, 18, 25, and 26; SDG 2; of these, the 6 items delivered"
     assert _figures(text) == ["6"]
     assert _figures("31 March 2025, 40 actions, the 239th Sessions") == ["40"]
+
+
+def test_a_question_can_ask_for_a_person_and_a_text_can_name_one():
+    for asks in ("who chaired the session", "which official hosted it", "the name of the new officer"):
+        assert ASKS_PERSON.search(asks)
+    for not_a_person in ("Who is responsible for the waste SOPs?", "What is the official name of the WCO?"):
+        assert not ASKS_PERSON.search(not_a_person)
+    for person in ("Mr Kunio Mikuriya opened", "H.E. Ms. Aliyeva", "Secretary General Ian Saunders said"):
+        assert names_a_person(person)
+    for nobody in ("the Policy Commission held", "Republic of Azerbaijan", "the Director General in June"):
+        assert not names_a_person(nobody)
