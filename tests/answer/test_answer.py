@@ -195,6 +195,9 @@ def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     assert answer.abstained and answer.text.startswith("The documents use EC but never spell it out.")
     spelled = assistant.ask("What does MEA stand for?")
     assert not spelled.abstained and "Multilateral Environmental Agreements" in spelled.text
+    # asked to spell it out, next to words that would otherwise list the table's rows
+    in_the_table = assistant.ask("what does CBC stand for in the action table?")
+    assert in_the_table.abstained and in_the_table.text.startswith("The documents use CBC but never spell")
 
 
 def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant):
