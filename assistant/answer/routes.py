@@ -302,8 +302,17 @@ _ASKS_DATE = re.compile(
 )
 
 
+# a sum of money asked for, and one given: "what budget in euros", "EUR 50,000", "$2 million"
+_ASKS_MONEY = re.compile(r"\b(?:budget|costs?|costed|price|euros?|dollars?|francs?|CHF|EUR|USD|GBP)\b", re.I)
+_CURRENCY = r"(?:[€$£]|\b(?:EUR|USD|CHF|GBP|euros?|dollars?|(?:Swiss )?francs?)\b)"
+_MONEY = re.compile(rf"{_CURRENCY}\s?\d|\d[\d,.]*(?:\s?(?:million|billion|m|k))?\s?{_CURRENCY}", re.I)
+
+
 def wanted_kind(reading: Reading) -> str | None:
-    """The kind of thing a question asks for when it is a figure, a country, a person or a date."""
+    """The kind of thing a question asks for when it is money, a figure, a country, a person
+    or a date."""
+    if _ASKS_MONEY.search(reading.question):
+        return "money"
     if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE):
         return "figure"
     if ASKS_COUNTRIES.search(reading.question):
@@ -318,6 +327,8 @@ def wanted_kind(reading: Reading) -> str | None:
 def _has_kind(text: str, kind: str, question: str) -> bool:
     if kind == "figure":  # a figure the question does not already give
         return bool(set(_figures(text)) - set(_figures(question)))
+    if kind == "money":
+        return bool(_MONEY.search(text))
     if kind == "country":
         return names_a_country(text)
     if kind == "person":
@@ -334,7 +345,7 @@ def _kind_missing(reading: Reading, answer: Answer) -> bool:
     if wanted is None:
         return False
     if answer.route == "field":  # the countries of an action are in its words, not a field
-        lead = answer.text if wanted in ("country", "person") else answer.text.split(" [", 1)[0]
+        lead = answer.text if wanted in ("country", "person", "money") else answer.text.split(" [", 1)[0]
         return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
     return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)

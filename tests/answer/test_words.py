@@ -7,7 +7,7 @@ from assistant.answer.lexicon import Lexicon, english_rarity
 from assistant.answer.places import ASKS_COUNTRIES, ASKS_PERSON, is_country, names_a_country, names_a_person
 from assistant.answer.reading import _asked_acronym, _dates
 from assistant.answer.rendering import Citation, clean_quote, quoted
-from assistant.answer.routes import _figures
+from assistant.answer.routes import _ASKS_MONEY, _MONEY, _figures
 from assistant.index.store import Term
 from assistant.ingest.actions import ActionRow
 from assistant.words import content_terms, key, keys_of
@@ -153,3 +153,12 @@ def test_a_question_can_ask_for_a_person_and_a_text_can_name_one():
         assert names_a_person(person)
     for nobody in ("the Policy Commission held", "Republic of Azerbaijan", "the Director General in June"):
         assert not names_a_person(nobody)
+
+
+def test_a_sum_of_money_is_asked_for_and_given_with_its_currency():
+    assert _ASKS_MONEY.search("What budget in euros is set aside for the waste SOPs?")
+    assert not _ASKS_MONEY.search("who has offered to fund GCAP-2?")
+    for money in ("a budget of EUR 50,000", "$2 million", "CHF 120 000", "50,000 euros"):
+        assert _MONEY.search(money)
+    for not_money in ("the 2023 budget", "funding from SECO", "3 March 2025", "6 items"):
+        assert not _MONEY.search(not_money)
