@@ -158,9 +158,13 @@ class _BundledModel:
             self._words = None
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".words-", suffix=".npy", delete=False) as f:
-            np.save(f, table)
-        os.chmod(f.name, 0o644)  # read by every user of the venv, like the package's own files
-        os.replace(f.name, path)
+            work = Path(f.name)
+        try:
+            np.save(work, table)  # closed before the rename: a reader never sees half of it
+            work.chmod(0o644)  # read by every user of the venv, like the package's own files
+            os.replace(work, path)
+        finally:
+            work.unlink(missing_ok=True)
         return path
 
     def _word_table(self) -> tuple[dict[str, int], np.ndarray]:
