@@ -15,7 +15,7 @@ from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
 from .lexicon import Lexicon
-from .places import is_country
+from .names import is_country
 from .router import FIELDS, Router, example_words
 
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)

@@ -17,7 +17,7 @@ from ..ingest.timeframes import DATE, MONTHS, describe_due
 from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
-from .places import ASKS_COUNTRIES, ASKS_PERSON, names_a_country, names_a_person
+from .names import ASKS_COUNTRIES, ASKS_PERSON, names_a_country, names_a_person
 from .reading import Reading
 from .rendering import Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit

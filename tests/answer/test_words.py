@@ -4,7 +4,7 @@ import pytest
 
 from assistant.answer.language import detect
 from assistant.answer.lexicon import Lexicon, english_rarity
-from assistant.answer.places import ASKS_COUNTRIES, ASKS_PERSON, is_country, names_a_country, names_a_person
+from assistant.answer.names import ASKS_COUNTRIES, ASKS_PERSON, is_country, names_a_country, names_a_person
 from assistant.answer.reading import _asked_acronym, _dates
 from assistant.answer.rendering import Citation, clean_quote, quoted
 from assistant.answer.routes import _ASKS_MONEY, _MONEY, _figures

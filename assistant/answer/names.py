@@ -12,6 +12,7 @@ import functools
 import re
 
 from ..words import fold
+from .lexicon import english_words
 
 # "which countries signed", "which member states' attaches", "what nations", "which Members"
 ASKS_COUNTRIES = re.compile(
@@ -41,8 +42,6 @@ def names_a_person(text: str) -> bool:
     that is no English word ("Kunio Mikuriya", not "Policy Commission")."""
     if _TITLED.search(text):
         return True
-    from .lexicon import english_words
-
     words = english_words()
     for first, last in re.findall(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]{2,})\b", text):
         if last.lower() not in words and not is_country(last) and not is_country(first):
