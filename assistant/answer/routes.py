@@ -283,7 +283,7 @@ def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:
 
 # numbers that name an item, not count one: "GCAP’s 3, 18, 25, and 26", "SDG 2", "SO1"
 _CODE_NUMBERS = re.compile(
-    r"\b(?:GCAP|SDG|SO|SP|para(?:graph)?|annex|article|pillar|no\.?)(?:[’']?s)?[\s-]*\d+"
+    r"\b(?:(?-i:GCAP|SDG|SO|SP)|para(?:graph)?|annex|article|pillar|no\.)(?:[’']?s)?[\s-]*\d+"
     r"(?:\s*(?:,\s*and|,|and|&)\s*\d+\b)*",
     re.IGNORECASE,
 )
@@ -338,13 +338,14 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
 
 def _kind_missing(reading: Reading, answer: Answer) -> bool:
     """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
-    country for "which countries", a date for "when". A row's lead is the field it gives, up
-    to its citation marker, or for a country the row as quoted (a row always has its
-    timeframe, given or not: "when" is never missing there)."""
+    country for "which countries", a person for "who chaired", a sum for "what budget", a
+    date for "when". A row's lead is the field it gives, up to its citation marker, or for a
+    country, a person or a sum the row as quoted (a row always has its timeframe, given or
+    not: "when" is never missing there)."""
     wanted = wanted_kind(reading)
     if wanted is None:
         return False
-    if answer.route == "field":  # the countries of an action are in its words, not a field
+    if answer.route == "field":  # an action's countries or sums are in its words, not a field
         lead = answer.text if wanted in ("country", "person", "money") else answer.text.split(" [", 1)[0]
         return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
