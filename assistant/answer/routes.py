@@ -234,6 +234,9 @@ def passage_answer(
     for score, _, _, hit, _ in chosen:
         best_of[hit.item.id] = max(best_of.get(hit.item.id, score), score)
     chosen.sort(key=lambda t: (-best_of[t[3].item.id], t[1], t[2]))
+    # the answer leads with the sentence that answers: none of its passage's before it
+    lead = scored[0]
+    chosen = [t for t in chosen if t[3] is not lead[3] or t[2] >= lead[2]]
     citations: list[Citation] = []
     pieces: list[tuple[int, str]] = []  # (citation index, quoted text)
     last_position: dict[int, int] = {}

@@ -234,6 +234,12 @@ def test_countries_asked_for_are_answered_where_a_row_names_them(assistant):
     assert answer.evidence.kind_missing == 0
 
 
+def test_a_passage_answer_leads_with_the_sentence_that_answers(assistant):
+    answer = assistant.ask("Who initiated informal consultations with the Brussels-based attachés?")
+    first = answer.text.split(". ")[0]
+    assert "the EU initiated informal consultations" in first, answer.text
+
+
 def test_the_decision_to_answer_is_a_calibrated_probability(assistant):
     answered = assistant.ask("Who initiated informal consultations with the Brussels-based attachés?")
     refused = assistant.ask("When is COP31?")
