@@ -146,7 +146,9 @@ class Answerer:
                 question, hits, f"The updates list no item as {status}.", self.lib
             )
         if reading.route == "list" and (listed := self._list(reading)) is not None:
-            return listed
+            # rows chosen by a filter (a body, a priority, dates) are the answer; rows chosen by
+            # their words alone are evidence, weighed like any other answer
+            return listed if reading.where != ActionFilter() else self._decide(reading, listed, hits)
         draft = self._field_or_passage(reading, hits)
         return self._decide(reading, draft, hits)
 

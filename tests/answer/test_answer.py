@@ -219,6 +219,7 @@ def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant)
         "which countries have ratified the Baku Declaration?",  # asks for countries; none cited
         "what did kenya propose at the PTC?",  # a country the documents never mention, lower case
         "who chaired the PTC session that endorsed the draft plan?",  # asks for a person; none named
+        "what budget in euros does the plan give the GNC utility blocks?",  # a row by its words, no sum
     ],
 )
 def test_unanswerable_questions_abstain_with_the_closest_passages(assistant, question):
