@@ -118,7 +118,8 @@ def browser_page(url: str, requests: list[str] | None = None):
             except Exception as exc:  # what the browser showed when the test failed
                 main = page.locator('[data-testid="stMainBlockContainer"]')
                 shown = main.inner_text(timeout=5_000) if main.count() else page.content()
-                exc.add_note(f"the browser was at {page.url}, showing:\n{shown[:3000]}")
+                state = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+                exc.add_note(f"the browser was at {page.url} (script {state}), showing:\n{shown[:3000]}")
                 raise
         finally:
             browser.close()
@@ -134,7 +135,11 @@ def ask(page, question: str, expect: str, timeout: float = 60_000) -> float:
     page.locator('[data-testid="stChatMessage"]').nth(answers_before + 1).get_by_text(
         expect, exact=False
     ).first.wait_for(timeout=timeout)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    # the answer shows before the page's script ends (its sources and buttons come after):
+    # the next click waits until the app is idle, as its status indicator tells a reader
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout)
+    return seconds
 
 
 def concurrent_sessions(url: str, sessions: int = 10, timeout: float = 120) -> list[float]:
