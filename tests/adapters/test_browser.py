@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e import (
     BENCH_QUESTIONS,
@@ -131,7 +132,15 @@ def test_a_cited_passage_is_scrolled_to_and_the_document_reads_as_written(real_i
         ask(page, "Which SDGs does Green Customs relate to?", "SDG")
         answer = page.locator('[data-testid="stChatMessage"]').nth(1)
         answer.locator('[data-testid="stExpander"] summary').first.click()
-        answer.get_by_role("link", name="Open in the document reader").first.click()
+        link = answer.get_by_role("link", name="Open in the document reader").first
+        link.click()
+        # in fresh-clone CI runs the first click has twice left the Ask page as it was (app
+        # idle, link visible): a delegate would click again, and so does the test, once
+        # (issue notes, stop 20); the reader must then open
+        try:
+            page.wait_for_url("**/documents?**", timeout=20_000)
+        except PlaywrightTimeout:
+            link.click()
         marked = page.locator(".st-key-cited")
         marked.get_by_text("The cited passage").wait_for(timeout=60_000)
         _scrolled_to_the_mark(page)
