@@ -261,13 +261,20 @@ class OpenVINOEmbedder(_BundledModel):
             self._inputs = frozenset(i.get_any_name() for i in model.inputs)
             self._tokenizer, self._model = tokenizer, model
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def feed(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The converted model's inputs for one batch, once loaded: word pieces, mask, and token
+        types where the model takes them."""
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
+        return feed
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        feed = self.feed(texts)
+        mask = feed["attention_mask"]
         tokens = self._model(feed)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)

@@ -50,22 +50,13 @@ def _openvino_hints(embedder, texts: list[str]) -> str:
     """Items/s of the converted model under OpenVINO's two performance hints, batch 32, with
     as many requests in flight as each hint asks for: is more than the latency hint's one
     request at a time (what the embedder runs) faster on this machine?"""
-    import numpy as np
-
     from ..index.embedding import BATCH_SIZE, OPENVINO_MODEL, exported_model_dir, import_openvino
 
     openvino = import_openvino()
     embedder.load()
     model_path = exported_model_dir(embedder.model_dir, embedder.fingerprint) / OPENVINO_MODEL
-    feeds = []
     texts = sorted(texts, key=len, reverse=True)  # as encode() batches them: little padding
-    for start in range(0, len(texts), BATCH_SIZE):
-        encodings = embedder._tokenizer.encode_batch(texts[start : start + BATCH_SIZE])
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        feed = {"input_ids": ids, "attention_mask": np.array([e.attention_mask for e in encodings])}
-        if "token_type_ids" in embedder._inputs:
-            feed["token_type_ids"] = np.zeros_like(ids)
-        feeds.append(feed)
+    feeds = [embedder.feed(texts[start : start + BATCH_SIZE]) for start in range(0, len(texts), BATCH_SIZE)]
     rates = []
     for hint in ("LATENCY", "THROUGHPUT"):
         model = openvino.Core().compile_model(str(model_path), "CPU", {"PERFORMANCE_HINT": hint})
