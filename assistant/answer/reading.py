@@ -283,16 +283,17 @@ class Reader:
         if gcap := _GCAP.search(text):
             reading.gcap = f"GCAP-{int(gcap.group(1))}"
         reading.acronym = _asked_acronym(question)
-        if reading.route == "when" and any(_dates(text).values()) and not _topic_beyond_dates(reading):
+        dates = _dates(text)
+        if reading.route == "when" and any(dates.values()) and not _topic_beyond_dates(reading):
             # a question that gives the dates and names nothing else asks what falls in them
             # ("what is due before 2024?"), not when something falls: its "when" is a list
             reading.routes = {**routes, "list": routes["list"] + routes["when"], "when": 0.0}
-        reading.where = self.filters(text, reading)
+        reading.where = self.filters(text, reading, dates)
         reading.follow_up = bool(_FOLLOW_UP.search(question))
         return reading
 
-    def filters(self, text: str, reading: Reading) -> ActionFilter:
-        """The action-table filters a question names."""
+    def filters(self, text: str, reading: Reading, dates: dict[str, str | None]) -> ActionFilter:
+        """The action-table filters a question names (its `dates` read once by `read`)."""
         body = team = None
         asks_team = bool(re.search(r"\bteams?\b|\bunits?\b", text, re.IGNORECASE))
         for name in sorted(self.bodies | self.teams, key=len, reverse=True):
@@ -321,7 +322,7 @@ class Reader:
             so=so.group(1).replace(" ", "") if so else None,
             section=f"SP{section.group(1)}" if section else None,
             status=status_word(text),
-            **_dates(text),
+            **dates,
         )
         if where.so is None and where.section is None and reading.route == "list":
             where = self._category(reading, where)
