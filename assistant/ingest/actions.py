@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..errors import DocumentError
-from .timeframes import parse_timeframe
+from .timeframes import first_day, parse_timeframe
 
 # Header cells of an action table, as plans spell them (matched in lower case).
 _HEADER_WORDS = ("objective", "action", "timeframe", "priority", "kpi", "body in charge", "responsible")
@@ -364,8 +364,7 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.status and (row.status or "").lower() != f.status.lower():
         return False
     if f.due_before:
-        limit = f.due_before if len(f.due_before) > 7 else f.due_before + "-01"
-        if not row.due_end or row.due_end >= limit:
+        if not row.due_end or row.due_end >= first_day(f.due_before):
             return False
     if f.due_after and (not row.due_end or row.due_end < f.due_after):
         return False

@@ -15,6 +15,7 @@ MONTHS = {
 }
 # "Dec 2023", "Sept. 2024": how tables and questions shorten a month before a year
 SHORT_MONTHS = {m[:3]: i for m, i in MONTHS.items() if m != "may"} | {"sept": 9}
+_MONTH_NUMBERS = MONTHS | SHORT_MONTHS
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 PERIOD_NAMES = frozenset([*MONTHS, *SHORT_MONTHS, *SEASONS, "half", "end", "mid"])  # words of a date
 # a month, a short month or a season, as a regular expression (longest first)
@@ -42,8 +43,7 @@ def parse_timeframe(text: str) -> tuple[str | None, str | None]:
         if name:
             year = int(year)
             name = name.lower().rstrip(".")
-            if name in MONTHS or name in SHORT_MONTHS:
-                month = MONTHS.get(name) or SHORT_MONTHS[name]
+            if month := _MONTH_NUMBERS.get(name):
                 spans.append(((year, month), (year, month)))
             else:
                 first, last = SEASONS[name]
@@ -73,6 +73,11 @@ DATE = re.compile(
 )
 
 
+def first_day(iso: str) -> str:
+    """An ISO day as given, or a month ("2024-01") as its first day ("2024-01-01")."""
+    return iso if len(iso) > 7 else iso + "-01"
+
+
 def describe_due(after: str | None, before: str | None) -> str:
     """A due-date filter (on or after `after`, before `before`; ISO days or months) in the
     words a delegate would use: "due in June 2024", "due in 2023", "due by the end of
@@ -81,7 +86,7 @@ def describe_due(after: str | None, before: str | None) -> str:
 
     def day(iso: str | None) -> date | None:
         try:
-            return date.fromisoformat(iso if iso is None or len(iso) > 7 else iso + "-01") if iso else None
+            return date.fromisoformat(first_day(iso)) if iso else None
         except ValueError:
             return None
 
