@@ -4,7 +4,10 @@ Shared by every generation, keyed by document version (a hash of the document's 
 pipeline and model), so a changed file costs its own rows and nothing else:
   assistant.versions      one row per document version
   assistant.items         its items: text, data, a generated tsvector (simple + unaccent, with
-                          - and / read as spaces, so "GCAP-19" is the phrase gcap 19), its vector
+                          - and / read as spaces), its vector
+  assistant.postings      keyword search's inverted index: each term of each item (the lexemes
+                          of its tsvector, and codes such as GCAP-19 as 'gcap 19') with its
+                          frequency there, keyed (term, item)
   assistant.pages         its pages
   assistant.term_vectors  vectors of vocabulary words, by model
 A generation is a schema g_<time>_<pid> holding what is its own: documents, members (the
@@ -42,7 +45,7 @@ from ..faults import checkpoint
 from ..ingest.items import DocumentRecord, Item
 from .storage import BM25_B, BM25_K1, Term
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: keyword search reads assistant.postings
 KEEP_GENERATIONS = 2  # the live one and the one before
 # A generation replaced less than this long ago is kept beyond KEEP_GENERATIONS: an app process
 # may be finishing an answer from it (a file generation survives its removal in open handles;
@@ -57,7 +60,7 @@ HNSW_FROM = 10_000
 HNSW_EF_SEARCH = 100
 # Keyword search scores every item that matches the query's rarer terms up to this many items
 # (see PostgresGeneration.keyword); FTS5 scores every match, in C
-KEYWORD_CANDIDATES = 3_000  # candidates HNSW keeps per query; never below the LIMIT asked
+KEYWORD_CANDIDATES = 3_000
 POOL_SIZE = 10
 
 _SHARED = """
@@ -69,20 +72,7 @@ CREATE OR REPLACE FUNCTION assistant.searchable(text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     RETURN to_tsvector('simple'::regconfig,
                        public.unaccent('public.unaccent'::regdictionary, translate($1, '-/', '  ')));
--- how often a phrase (lexemes separated by spaces) occurs in a tsvector: BM25's term frequency
-CREATE OR REPLACE FUNCTION assistant.phrase_count(doc tsvector, phrase text) RETURNS integer
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-    BEGIN ATOMIC
-        WITH parts AS (
-            SELECT part, n FROM unnest(string_to_array(phrase, ' ')) WITH ORDINALITY AS p (part, n)
-        ), found AS (
-            SELECT v.positions, parts.n FROM unnest(doc) AS v JOIN parts ON v.lexeme = parts.part
-        )
-        SELECT count(*)::integer FROM found AS first, unnest(first.positions) AS start
-        WHERE first.n = 1 AND (SELECT count(*) FROM parts) = (
-            SELECT count(*) FROM found WHERE (start + found.n - 1)::smallint = ANY (found.positions)
-        );
-    END;
+DROP FUNCTION IF EXISTS assistant.phrase_count(tsvector, text);  -- format 1's phrase search
 CREATE TABLE IF NOT EXISTS assistant.live (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     generation text NOT NULL,
@@ -96,6 +86,10 @@ CREATE TABLE IF NOT EXISTS assistant.generations (
 CREATE TABLE IF NOT EXISTS assistant.versions (
     version text PRIMARY KEY, doc text NOT NULL, created timestamptz NOT NULL DEFAULT now()
 );
+-- a small number for each version (postings carry it), and whether its postings are written
+-- (a database written by format 1 has versions without them)
+ALTER TABLE assistant.versions ADD COLUMN IF NOT EXISTS number integer GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE assistant.versions ADD COLUMN IF NOT EXISTS posted boolean NOT NULL DEFAULT false;
 CREATE TABLE IF NOT EXISTS assistant.pages (
     version text NOT NULL REFERENCES assistant.versions ON DELETE CASCADE,
     number integer NOT NULL, text text NOT NULL, PRIMARY KEY (version, number)
@@ -113,7 +107,17 @@ CREATE TABLE IF NOT EXISTS assistant.items (
 );
 CREATE INDEX IF NOT EXISTS items_version ON assistant.items (version);
 CREATE INDEX IF NOT EXISTS items_doc ON assistant.items (doc, kind, ordinal);  -- a document's items
-CREATE INDEX IF NOT EXISTS items_tsv ON assistant.items USING gin (tsv);
+DROP INDEX IF EXISTS assistant.items_tsv;  -- format 1 searched the tsvectors; postings replace it
+-- keyword search's inverted index: each lexeme of an item's tsvector, and each code written
+-- with - or / ("gcap-19" as the term 'gcap 19'), with its frequency in the item and what BM25
+-- needs besides (the item's length; its version, to keep to one generation's). Reading a
+-- query's postings from the primary key costs a fraction of unnesting the matching items'
+-- tsvectors (`python -m assistant.tooling.benchmark postgres`)
+CREATE TABLE IF NOT EXISTS assistant.postings (
+    term text NOT NULL, item bigint NOT NULL, version integer NOT NULL,
+    tf smallint NOT NULL, tokens integer NOT NULL,
+    PRIMARY KEY (term, item) INCLUDE (version, tf, tokens)
+);
 CREATE TABLE IF NOT EXISTS assistant.term_vectors (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     model text NOT NULL, term text NOT NULL, embedding vector({dimension}) NOT NULL,
@@ -249,7 +253,23 @@ class PostgresIndex:
                 f"{vectors}; run `python -m assistant build` to rebuild the index (or set "
                 "ASSISTANT_EMBEDDING_BACKEND to the backend it was built with)"
             )
-        return PostgresGeneration(self, name, manifest, items, tokens / max(items, 1))
+        with self.reading() as conn:
+            # postings carry a version's number, not its hash: this generation's are those up to
+            # its newest, but those left out (later builds only add higher numbers)
+            newest = conn.execute(
+                f"SELECT max(v.number) FROM assistant.versions AS v JOIN {_quoted(name)}.members "
+                "USING (version)"
+            ).fetchone()[0]
+            excluded = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT number FROM assistant.versions WHERE number <= %s AND version NOT IN "
+                    f"(SELECT version FROM {_quoted(name)}.members)",
+                    (newest or 0,),
+                )
+            ]
+        members = (newest or 0, excluded)
+        return PostgresGeneration(self, name, manifest, items, tokens / max(items, 1), members)
 
     def switch(self, name: str) -> None:
         """One transaction: readers see the old generation live or the new one, never neither."""
@@ -327,6 +347,7 @@ class PostgresIndex:
                 written.update(
                     _write_content(conn, versions, fresh, pages, items, vectors),
                 )
+                written["postings"] = _write_postings(conn, sorted(set(versions.values())))
                 checkpoint("pg-content")
                 vector_ids, written["term_vectors"] = _write_term_vectors(
                     conn, model["vectors"], terms, term_vectors
@@ -356,6 +377,9 @@ class PostgresIndex:
                 )
                 checkpoint("pg-generation")
             checkpoint("pg-committed")
+            # index-only scans of the postings need their pages marked all-visible (only the
+            # pages written since the last vacuum are read); autovacuum would, later
+            conn.execute("VACUUM (ANALYZE) assistant.postings")
             self._index_vectors(conn)
         return name
 
@@ -410,7 +434,13 @@ class PostgresIndex:
                     terms = " UNION ".join(
                         f"SELECT vector FROM {_quoted(n)}.terms WHERE vector IS NOT NULL" for n in kept
                     )
-                    conn.execute(f"DELETE FROM assistant.versions WHERE version NOT IN ({members})")
+                    gone = conn.execute(
+                        f"DELETE FROM assistant.versions WHERE version NOT IN ({members}) RETURNING number"
+                    ).fetchall()
+                    if gone:  # one pass over the postings, not one per version
+                        conn.execute(
+                            "DELETE FROM assistant.postings WHERE version = ANY(%s)", ([n for (n,) in gone],)
+                        )
                     conn.execute(f"DELETE FROM assistant.term_vectors WHERE id NOT IN ({terms})")
             return doomed
 
@@ -418,13 +448,22 @@ class PostgresIndex:
 class PostgresGeneration:
     """One generation in PostgreSQL, read through the index's connection pool."""
 
-    def __init__(self, index: PostgresIndex, name: str, manifest: dict, count: int, mean_tokens: float):
+    def __init__(
+        self,
+        index: PostgresIndex,
+        name: str,
+        manifest: dict,
+        count: int,
+        mean_tokens: float,
+        members: tuple[int, list[int]],
+    ):
         self.index = index
         self.name = name
         self.manifest = manifest
         self._g = _quoted(name)
         self._count = count
         self._mean_tokens = mean_tokens or 1.0
+        self._newest, self._excluded = members  # the version numbers of this generation's rows
         self._term_matrix: tuple[np.ndarray, np.ndarray] | None = None  # (vector ids, vectors)
         self._lock = threading.Lock()
 
@@ -551,26 +590,27 @@ class PostgresGeneration:
         in the item, the item's length against the mean. The items matching the query's rarest
         terms are scored, up to KEYWORD_CANDIDATES items; one matching only words more common
         than that is not, which keeps a query on a large library fast. When fewer items match,
-        every match is scored, and the ranking is FTS5's."""
+        every match is scored, and the ranking is FTS5's. A code such as GCAP-19 is its own
+        term ('gcap 19'), found where an item writes it with - or /."""
         phrases = [" ".join(p for p in re.split(r"[-/]", term) if p) for term in dict.fromkeys(terms)]
-        phrases = [p for p in phrases if p and "'" not in p and "\\" not in p]
+        phrases = [p for p in phrases if p]
         if not phrases:
             return []
-        queries = {p: " <-> ".join(f"'{part}'" for part in p.split(" ")) for p in phrases}
+        member = "version <= %(newest)s AND version <> ALL(%(excluded)s)"
         hits = dict(
             self._rows(
                 f"""SELECT phrase, CASE WHEN position(' ' IN phrase) = 0
                     THEN coalesce((SELECT docs FROM {self._g}.terms WHERE term = phrase), 0)
-                    ELSE (SELECT count(*) FROM {self._g}.items WHERE tsv @@ query::tsquery) END
-                FROM unnest(%s::text[], %s::text[]) AS u (phrase, query)""",
-                (phrases, [queries[p] for p in phrases]),
+                    ELSE (SELECT count(*) FROM assistant.postings WHERE term = phrase AND {member}) END
+                FROM unnest(%(phrases)s::text[]) AS u (phrase)""",
+                {"phrases": phrases, "newest": self._newest, "excluded": self._excluded},
             )
         )
         found = sorted((p for p in phrases if hits[p]), key=lambda p: (hits[p], p))
         if not found:
             return []
         # rarest first, the first always; if even it matches more than the budget, the first
-        # KEYWORD_CANDIDATES of its items in table order are scored (a query of common words only)
+        # KEYWORD_CANDIDATES of its items are scored (a query of common words only)
         selective, budget = [], 0
         for phrase in found:
             if selective and budget + hits[phrase] > KEYWORD_CANDIDATES:
@@ -579,44 +619,50 @@ class PostgresGeneration:
             budget += hits[phrase]
         n = self._count
         idf = {p: max(math.log((n - hits[p] + 0.5) / (hits[p] + 0.5)), 1e-6) for p in found}
-        words = [p for p in found if " " not in p]
-        codes = [p for p in found if " " in p]
-        rows = self._rows(
-            f"""
-            WITH candidates AS MATERIALIZED (
-                -- each match's tsvector cut down to the query's lexemes (marked A, then kept):
-                -- unnesting a whole tsvector per row costs more than everything else together
-                SELECT id, tokens, ts_filter(setweight(tsv, 'A', %(lexemes)s::text[]), '{{a}}') AS tsv
-                FROM {self._g}.items WHERE tsv @@ %(selective)s::tsquery LIMIT {KEYWORD_CANDIDATES}
-            ), frequencies AS (
-                SELECT c.id, c.tokens, w.idf, cardinality(u.positions) AS tf
-                FROM candidates AS c CROSS JOIN LATERAL unnest(c.tsv) AS u
-                JOIN unnest(%(words)s::text[], %(word_idf)s::float8[]) AS w (lexeme, idf)
-                    ON w.lexeme = u.lexeme
+        others = [p for p in found if p not in selective]
+        # several selective terms match KEYWORD_CANDIDATES items at most together; one may match
+        # more: then the first KEYWORD_CANDIDATES of its postings are the candidates
+        limit = f"LIMIT {KEYWORD_CANDIDATES}" if len(selective) == 1 else ""
+        sql = f"""
+            WITH matches AS MATERIALIZED (  -- the selective terms' postings: the candidates'
+                SELECT p.item, p.tokens, w.idf, p.tf
+                FROM unnest(%(selective)s::text[], %(selective_idf)s::float8[]) AS w (term, idf)
+                JOIN assistant.postings AS p ON p.term = w.term AND {member.replace("version", "p.version")}
+                {limit}
+            ), frequencies AS (  -- and the other terms' frequencies in them, from the primary key
+                -- (looked up candidate by candidate: reading a common term's postings whole and
+                -- hashing them measured no faster)
+                SELECT * FROM matches
                 UNION ALL
-                SELECT c.id, c.tokens, w.idf, assistant.phrase_count(c.tsv, w.phrase)
-                FROM candidates AS c
-                JOIN unnest(%(codes)s::text[], %(code_queries)s::text[], %(code_idf)s::float8[])
-                    AS w (phrase, query, idf) ON c.tsv @@ w.query::tsquery
+                SELECT p.item, p.tokens, w.idf, p.tf
+                FROM unnest(%(others)s::text[], %(others_idf)s::float8[]) AS w (term, idf)
+                JOIN assistant.postings AS p ON p.term = w.term
+                    AND p.item = ANY(ARRAY(SELECT DISTINCT item FROM matches ORDER BY item))
             )
-            SELECT id, sum(
-                idf * tf * ({BM25_K1} + 1) / (tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * tokens / %(mean)s))
+            SELECT item, sum(  -- in float8 throughout: a numeric literal makes it numeric, 5x slower
+                idf * tf * (%(k1)s::float8 + 1)
+                / (tf + %(k1)s::float8 * (1 - %(b)s::float8 + %(b)s::float8 * tokens / %(mean)s::float8))
             ) AS score
             FROM frequencies WHERE tf > 0
-            GROUP BY id ORDER BY score DESC, id LIMIT %(k)s
-            """,
-            {
-                "selective": " | ".join(f"({queries[p]})" for p in selective),
-                "lexemes": sorted({part for p in found for part in p.split(" ")}),
-                "words": words,
-                "word_idf": [idf[p] for p in words],
-                "codes": codes,
-                "code_queries": [queries[p] for p in codes],
-                "code_idf": [idf[p] for p in codes],
-                "mean": self._mean_tokens,
-                "k": k,
-            },
-        )
+            GROUP BY item ORDER BY score DESC, item LIMIT %(k)s
+            """
+        params = {
+            "selective": selective,
+            "selective_idf": [idf[p] for p in selective],
+            "others": others,
+            "others_idf": [idf[p] for p in others],
+            "newest": self._newest,
+            "excluded": self._excluded,
+            "mean": self._mean_tokens,
+            "k1": BM25_K1,
+            "b": BM25_B,
+            "k": k,
+        }
+        with self.index.reading() as conn, conn.transaction():
+            # the planner cannot know how many postings the candidates have and sorts them to
+            # group them; hashing them is twice as fast
+            conn.execute("SET LOCAL enable_sort = off")
+            rows = conn.execute(sql, params).fetchall()
         return [(int(i), float(s)) for i, s in rows]
 
 
@@ -704,6 +750,42 @@ def _write_content(conn, versions: dict[str, str], fresh: set[str], pages, items
         + ["vector"],
     )
     return {"versions": len(fresh), "pages": len(new_pages), "items": len(rows)}
+
+
+# a code: letters and digits joined by - or /; each run of 2 to CODE_PARTS of its parts is a term
+_CODE = "[[:alnum:]]+(?:[-/][[:alnum:]]+)+"
+CODE_PARTS = 5
+
+
+def _write_postings(conn, members: list[str]) -> int:
+    """The postings of the generation's versions that have none yet: the new ones, and any a
+    format-1 build wrote. Words come from the stored tsvectors, so they are exactly its lexemes;
+    codes from the text, folded as the tsvector folds it."""
+    rows = conn.execute(
+        f"""INSERT INTO assistant.postings (term, item, version, tf, tokens)
+        WITH fresh AS (
+            SELECT i.id, v.number, i.tokens, i.tsv, i.search_text
+            FROM assistant.versions AS v JOIN assistant.items AS i USING (version)
+            WHERE v.version = ANY(%s) AND NOT v.posted
+        )
+        SELECT u.lexeme, f.id, f.number, cardinality(u.positions), f.tokens
+        FROM fresh AS f CROSS JOIN LATERAL unnest(f.tsv) AS u
+        UNION ALL
+        SELECT array_to_string(parts[s:e], ' '), f.id, f.number, count(*), f.tokens
+        FROM fresh AS f
+        CROSS JOIN LATERAL regexp_matches(
+            lower(public.unaccent('public.unaccent'::regdictionary, f.search_text)), '{_CODE}', 'g'
+        ) AS m
+        CROSS JOIN LATERAL regexp_split_to_array(m[1], '[-/]') AS parts
+        CROSS JOIN LATERAL generate_series(1, cardinality(parts) - 1) AS s
+        CROSS JOIN LATERAL generate_series(s + 1, least(cardinality(parts), s + {CODE_PARTS} - 1)) AS e
+        GROUP BY 1, f.id, f.number, f.tokens""",
+        (members,),
+    ).rowcount
+    conn.execute(
+        "UPDATE assistant.versions SET posted = true WHERE version = ANY(%s) AND NOT posted", (members,)
+    )
+    return rows
 
 
 def _write_term_vectors(conn, model: str, terms: list[Term], term_vectors: np.ndarray) -> tuple[dict, int]:

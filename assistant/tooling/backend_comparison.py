@@ -151,8 +151,9 @@ def _one_changed_file(corpus: Path, files_index: Path, index: PostgresIndex, emb
         f"one changed file of {len(list(corpus.glob('synthetic-*.txt')))} ({victim.name}, "
         f"{pg_summary.embedded} items embedded): files rebuild {files_seconds:.1f} s "
         f"(rewrites the whole generation), PostgreSQL rebuild {pg_seconds:.1f} s",
-        f"PostgreSQL rows written for it: {written['items']} items, {written['pages']} pages, "
-        f"{written['versions']} document version, {written['term_vectors']} term vectors; per "
+        f"PostgreSQL rows written for it: {written['items']} items, {written['postings']:,} postings, "
+        f"{written['pages']} pages, {written['versions']} document version, "
+        f"{written['term_vectors']} term vectors; per "
         f"generation also {len(pg_summary.unchanged) + len(pg_summary.updated)} document and member "
         f"rows and {vocabulary:,} vocabulary counts (files: {files_summary.embedded} embedded, "
         "every row rewritten)",

@@ -130,14 +130,23 @@ def test_a_changed_file_writes_its_own_rows_only(seeded_corpus, pg_url, fake_emb
     assert index.open_live().manifest["counts"]["written"]["items"] == (
         first.passages + first.actions + first.status_items
     )
-    (seeded_corpus / "notes.md").write_text("# Notes\n\nA short note on waste.\n", encoding="utf-8")
+    (seeded_corpus / "notes.md").write_text("# Notes\n\nA short quillwort note on waste.\n", encoding="utf-8")
     build(seeded_corpus, index, fake_embedder)
-    written = index.open_live().manifest["counts"]["written"]
+    before = index.open_live()
+    written = before.manifest["counts"]["written"]
     assert written["versions"] == 1 and written["items"] == 1 and written["pages"] == 1
+    assert 0 < written["postings"] < 20  # the note's words, not the library's
     (seeded_corpus / "notes.md").write_text(
-        "# Notes\n\nA longer note on waste and plastics.\n", encoding="utf-8"
+        "# Notes\n\nA longer note on waste and zanzibarite plastics.\n", encoding="utf-8"
     )
     build(seeded_corpus, index, fake_embedder)
+    after = index.open_live()
+    # each generation searches its own version of the note: a reader still on the one before
+    # the rebuild does not find the new word, the new one does not find the note's old words
+    assert [after.items([i])[i].doc for i, _ in after.keyword(["zanzibarite"], 5)] == ["notes.md"]
+    assert before.keyword(["zanzibarite"], 5) == []
+    assert [before.items([i])[i].doc for i, _ in before.keyword(["quillwort"], 5)] == ["notes.md"]
+    assert after.keyword(["quillwort"], 5) == []
     (seeded_corpus / "notes.md").unlink()
     build(seeded_corpus, index, fake_embedder)
     live = index.open_live()
@@ -146,7 +155,32 @@ def test_a_changed_file_writes_its_own_rows_only(seeded_corpus, pg_url, fake_emb
     with index.connect() as conn:
         schemas = conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'g\\_%'").fetchone()[0]
         versions = conn.execute("SELECT count(*) FROM assistant.versions").fetchone()[0]
+        orphans = conn.execute(
+            "SELECT count(*) FROM assistant.postings WHERE version NOT IN "
+            "(SELECT number FROM assistant.versions)"
+        ).fetchone()[0]
     assert schemas == 2 and versions == 3  # the plan, the update, the last note
+    assert orphans == 0  # nor their postings
+    index.close()
+
+
+def test_a_database_built_before_postings_gets_them_at_the_next_build(seeded_corpus, pg_url, fake_embedder):
+    index = PostgresIndex(pg_url)
+    build(seeded_corpus, index, fake_embedder)
+    expected = index.open_live().keyword(["waste", "gcap-19"], 10)
+    with index.connect() as conn:  # as format 1 left it: versions and items, no postings
+        conn.execute("TRUNCATE assistant.postings")
+        conn.execute("UPDATE assistant.versions SET posted = false")
+    (seeded_corpus / "notes.md").write_text("# Notes\n\nA short note.\n", encoding="utf-8")
+    build(seeded_corpus, index, fake_embedder)
+    live = index.open_live()
+    got = live.keyword(["waste", "gcap-19"], 10)
+    assert live.manifest["counts"]["written"]["items"] == 1  # the plan's rows were reused...
+    items = live.items([i for i, _ in got])
+    # ...and their postings written: the same ranking (the scores move a little: one more item)
+    assert [(items[i].doc, items[i].ordinal) for i, _ in got] == [
+        (items[i].doc, items[i].ordinal) for i, _ in expected
+    ]
     index.close()
 
 
