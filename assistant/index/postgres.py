@@ -596,12 +596,16 @@ class PostgresGeneration:
         phrases = [p for p in phrases if p]
         if not phrases:
             return []
-        member = "version <= %(newest)s AND version <> ALL(%(excluded)s)"
+
+        def member(version: str) -> str:  # a posting of this generation's
+            return f"{version} <= %(newest)s::integer AND {version} <> ALL(%(excluded)s::integer[])"
+
         hits = dict(
             self._rows(
                 f"""SELECT phrase, CASE WHEN position(' ' IN phrase) = 0
                     THEN coalesce((SELECT docs FROM {self._g}.terms WHERE term = phrase), 0)
-                    ELSE (SELECT count(*) FROM assistant.postings WHERE term = phrase AND {member}) END
+                    ELSE (SELECT count(*) FROM assistant.postings
+                          WHERE term = phrase AND {member("version")}) END
                 FROM unnest(%(phrases)s::text[]) AS u (phrase)""",
                 {"phrases": phrases, "newest": self._newest, "excluded": self._excluded},
             )
@@ -627,7 +631,7 @@ class PostgresGeneration:
             WITH matches AS MATERIALIZED (  -- the selective terms' postings: the candidates'
                 SELECT p.item, p.tokens, w.idf, p.tf
                 FROM unnest(%(selective)s::text[], %(selective_idf)s::float8[]) AS w (term, idf)
-                JOIN assistant.postings AS p ON p.term = w.term AND {member.replace("version", "p.version")}
+                JOIN assistant.postings AS p ON p.term = w.term AND {member("p.version")}
                 {limit}
             ), frequencies AS (  -- and the other terms' frequencies in them, from the primary key
                 -- (looked up candidate by candidate: reading a common term's postings whole and
