@@ -48,9 +48,6 @@ _ABOUT = re.compile(
     r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
     re.IGNORECASE,
 )
-# a question that says it wants an abbreviation spelled out, whatever else it mentions
-# ("what does CBD stand for in the action table")
-_SPELL_OUT = re.compile(r"\bstands? for\b|\bshort for\b|\babbreviat|\bacronym\b|\bspelled out\b", re.I)
 _ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
 # "the 2025 update", "the status update": a document, not the update of a handbook
 _UPDATE = re.compile(
@@ -134,7 +131,7 @@ class Answerer:
             return gcap_answer(self.lib, question, reading.gcap) or abstain(
                 question, hits, f"The documents do not mention {reading.gcap}.", self.lib
             )
-        if reading.acronym and (reading.route == "acronym" or _SPELL_OUT.search(question)):
+        if reading.acronym and (reading.route == "acronym" or reading.spell_out):
             return acronym_answer(self.lib, question, reading.acronym, hits)
         status = status_word(reading.text)
         if (

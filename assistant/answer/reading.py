@@ -38,6 +38,11 @@ _PRIORITY_WORDS = (
 )
 _SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")
 _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
+# cues that a question asks for an abbreviation spelled out: these say so whatever else the
+# question mentions ("what does CBD stand for in the action table")...
+_SPELL_OUT = r"\bstands? for\b|\bshort for\b|\babbreviat|\bacronym\b|\bspelled out\b"
+# ...these point at which abbreviation is meant ("what does CCF mean", "ITA = ?")
+_ACRONYM_CUE = re.compile(rf"{_SPELL_OUT}|\bstand|\bacronym|\bmean|=|\bfull (?:name|form)", re.IGNORECASE)
 _HALF = re.compile(r"\b(first|second|1st|2nd) half of (20\d\d)\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"\b(?:before|earlier than|prior to)\s+({PERIOD})\b", re.IGNORECASE)
 # "by June 2024", "until the end of 2023": the period named is included
@@ -89,6 +94,7 @@ class Reading:
     routes: dict[str, float]
     gcap: str | None = None
     acronym: str | None = None  # an acronym the question asks to spell out
+    spell_out: bool = False  # the question says it wants an abbreviation spelled out
     where: ActionFilter = field(default_factory=ActionFilter)
     follow_up: bool = False
     vector: np.ndarray | None = None
@@ -283,6 +289,7 @@ class Reader:
         if gcap := _GCAP.search(text):
             reading.gcap = f"GCAP-{int(gcap.group(1))}"
         reading.acronym = _asked_acronym(question)
+        reading.spell_out = re.search(_SPELL_OUT, question, re.IGNORECASE) is not None
         dates = _dates(text)
         if reading.route == "when" and any(dates.values()) and not _topic_beyond_dates(reading):
             # a question that gives the dates and names nothing else asks what falls in them
@@ -370,10 +377,7 @@ def _asked_acronym(question: str) -> str | None:
     found = [m for m in _ACRONYM.finditer(question) if len(m.group(1)) >= 2]
     if not found:
         return None
-    cue = re.search(
-        r"\bstand|\bshort for\b|\bmean|=|\babbreviat|\bacronym|\bfull (?:name|form)", question, re.I
-    )
-    if cue:
+    if cue := _ACRONYM_CUE.search(question):
         found.sort(key=lambda m: min(abs(m.start() - cue.start()), abs(m.end() - cue.start())))
     return found[0].group(1).removesuffix("s") if found[0].group(1)[-1] == "s" else found[0].group(1)
 
