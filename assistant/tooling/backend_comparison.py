@@ -124,6 +124,7 @@ def compare(corpus: Path, workdir: Path, real_vectors, real_queries) -> list[str
                     f"hybrid search, {label:<10} {clients} client(s): p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
                     f"({len(times)} searches, query embedding not included)"
                 )
+        lines += _sizes(index, workdir / "pg-files-index")
         lines += _one_changed_file(corpus, workdir / "pg-files-index", index, embedder)
         lines += _exact_against_hnsw(index, pg, vectors)
         if real_vectors is not None:
@@ -132,6 +133,25 @@ def compare(corpus: Path, workdir: Path, real_vectors, real_queries) -> list[str
     finally:
         server.stop()
     return lines
+
+
+def _sizes(index: PostgresIndex, files_index: Path) -> list[str]:
+    """What the library takes on disk: PostgreSQL's shared tables with their indexes, the files."""
+    with index.connect() as conn:
+        sizes = conn.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class AS c "
+            "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'assistant' AND c.relkind = 'r' ORDER BY 2 DESC LIMIT 4"
+        ).fetchall()
+        counts = {
+            name: conn.execute(f"SELECT count(*) FROM assistant.{name}").fetchone()[0] for name, _ in sizes
+        }
+    files = sum(f.stat().st_size for f in files_index.rglob("*") if f.is_file())
+    tables = ", ".join(f"{name} {size / 2**20:,.0f} MB ({counts[name]:,} rows)" for name, size in sizes)
+    return [
+        f"on disk, PostgreSQL (tables with their indexes, TOAST included): {tables}",
+        f"on disk, files backend: {files / 2**20:,.0f} MB (the index folder)",
+    ]
 
 
 def _one_changed_file(corpus: Path, files_index: Path, index: PostgresIndex, embedder) -> list[str]:
