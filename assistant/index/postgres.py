@@ -470,9 +470,20 @@ class PostgresGeneration:
     def close(self) -> None:
         """Nothing to release: connections belong to the index's pool."""
 
-    def _rows(self, sql: str, params: Sequence = (), binary: bool = False) -> list[tuple]:
+    def _rows(
+        self, sql: str, params: Sequence = (), binary: bool = False, settings: dict[str, str] | None = None
+    ) -> list[tuple]:
+        """One read's rows. `settings` hold for this statement only: set local to its own
+        transaction, so a pooler may share the connection."""
         with self.index.reading() as conn:
-            return conn.cursor(binary=binary).execute(sql, params).fetchall()
+            if not settings:
+                return conn.cursor(binary=binary).execute(sql, params).fetchall()
+            with conn.transaction():
+                conn.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
+                    [part for setting in settings.items() for part in setting],
+                )
+                return conn.cursor(binary=binary).execute(sql, params).fetchall()
 
     def documents(self) -> list[DocumentRecord]:
         columns = "doc, title, kind, date, meeting, path, sha256, pages, passages, actions, indexed_at"
@@ -574,15 +585,12 @@ class PostgresGeneration:
         k = min(k, self._count)
         if k <= 0:
             return []
-        with self.index.reading() as conn, conn.transaction():
-            # SET LOCAL: the setting ends with the transaction, so a pooler may share the connection
-            conn.execute(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, k)}")
-            conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-            rows = conn.execute(
-                f"SELECT id, -(embedding <#> %(v)s) FROM assistant.items WHERE version IN "
-                f"(SELECT version FROM {self._g}.members) ORDER BY embedding <#> %(v)s LIMIT %(k)s",
-                {"v": np.asarray(vector, dtype=np.float32), "k": k},
-            ).fetchall()
+        rows = self._rows(
+            f"SELECT id, -(embedding <#> %(v)s) FROM assistant.items WHERE version IN "
+            f"(SELECT version FROM {self._g}.members) ORDER BY embedding <#> %(v)s LIMIT %(k)s",
+            {"v": np.asarray(vector, dtype=np.float32), "k": k},
+            settings={"hnsw.ef_search": str(max(HNSW_EF_SEARCH, k)), "hnsw.iterative_scan": "strict_order"},
+        )
         return [(int(i), float(s)) for i, s in rows]
 
     def keyword(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
@@ -662,11 +670,9 @@ class PostgresGeneration:
             "b": BM25_B,
             "k": k,
         }
-        with self.index.reading() as conn, conn.transaction():
-            # the planner cannot know how many postings the candidates have and sorts them to
-            # group them; hashing them is twice as fast
-            conn.execute("SET LOCAL enable_sort = off")
-            rows = conn.execute(sql, params).fetchall()
+        # the planner cannot know how many postings the candidates have and sorts them to group
+        # them; hashing them is twice as fast
+        rows = self._rows(sql, params, settings={"enable_sort": "off"})
         return [(int(i), float(s)) for i, s in rows]
 
 
