@@ -211,7 +211,13 @@ def test_document_text_is_never_markup_on_any_page(real_embedder, tmp_path):
 def _assert_shown_as_text(page, literal: str) -> None:
     """The literal characters are on the page, and none of them became an element."""
     main = _main(page)
+    # a page shows its heading before the rest of its script has run (the admin page's table
+    # of documents came a moment after "Documents in the corpus" in a CI run): wait for it
+    deadline = time.monotonic() + 30
     text = main.inner_text()
+    while literal not in text and time.monotonic() < deadline:
+        time.sleep(0.2)
+        text = main.inner_text()
     assert literal in text, text
     made = "img[src='x'], i:has-text('slanted'), h1:has-text('Heading'), .katex, strong:has-text('Bold')"
     # a bare URL in the text may be linked as itself (GitHub-flavoured Markdown does that), but
