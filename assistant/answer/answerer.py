@@ -128,7 +128,7 @@ class Answerer:
         question = reading.question
         hits = self._nearest(reading)
         if reading.gcap:
-            return gcap_answer(self.lib, question, reading.gcap) or abstain(
+            return gcap_answer(self.lib, question, reading.gcap, reading) or abstain(
                 question, hits, f"The documents do not mention {reading.gcap}.", self.lib
             )
         if reading.acronym and (reading.route == "acronym" or reading.spell_out):

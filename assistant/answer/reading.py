@@ -5,6 +5,7 @@ statuses, a GCAP item), whether it leans on the previous turn, and its language.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -130,15 +131,16 @@ class Reading:
                 out[k] = max(out.get(k, 0.0), word.weight * similarity)
         return out
 
-    def coverage(self, keys: frozenset[str], literal: bool = False) -> float:
-        """Weighted share of the topic words a text uses (in any form, or, unless `literal`, a
-        stand-in near in meaning); a question with no topic words ("how did the plan come
-        about?") leaves nothing uncovered."""
-        total = sum(w.weight for w in self.topic)
+    def coverage(self, keys: frozenset[str], literal: bool = False, leaving: Collection[str] = ()) -> float:
+        """Weighted share of the topic words (but those `leaving` out) a text uses (in any
+        form, or, unless `literal`, a stand-in near in meaning); a question with no topic words
+        ("how did the plan come about?") leaves nothing uncovered."""
+        topic = [w for w in self.topic if w.text not in leaving]
+        total = sum(w.weight for w in topic)
         if not total:
             return 1.0
         got = 0.0
-        for word in self.topic:
+        for word in topic:
             if literal and word.how == "neighbour":
                 continue
             got += word.weight * max((s for k, s in word.keys.items() if k in keys), default=0.0)

@@ -109,34 +109,36 @@ def status_list_answer(lib: Library, question: str, status: str) -> Answer | Non
     return Answer(question, "\n".join(lines), citations, False, "status-list", {})
 
 
-def gcap_answer(lib: Library, question: str, code: str) -> Answer | None:
-    """One status item: its text, who is responsible, its status, and its likely plan row."""
+def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None = None) -> Answer | None:
+    """One status item: its text, who is responsible, its status, and its likely plan row. A
+    question asking more than that ("who offered to fund GCAP-2?") is led by the sentence about
+    the item that uses most of its other words, from the item's card or any passage naming it."""
     items = [s for s in lib.statuses if s.code == code]
     if not items:
         return None
     item = max(items, key=lambda s: s.date)
-    citations: list[Citation] = []
-    sentences = []
+    parts: list[tuple[str, str, Item]] = []  # (what the answer says, the sentence it quotes, where)
     listed = lib.passage_with(item.doc, paragraph=item.code)
     if listed is not None:
-        citations.append(lib.passage_citation(listed, 1.0, quote=listed.text))
         responsible = f" Responsible: {item.responsible}." if item.responsible else ""
-        sentences.append(f"{item.code}: {quoted(item.text)}.{responsible} [1]")
+        parts.append((f"{item.code}: {quoted(item.text)}.{responsible}", listed.text, listed))
     for sentence, label in (
         (item.evidence, f"Status: {item.status or 'not stated'} — "),
         (item.consolidation_evidence if item.consolidated_into else "", ""),
     ):
         passage = lib.passage_quoting(item.doc, sentence) if sentence else None
         if passage is not None:
-            citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
-            sentences.append(f"{label}{quoted(clean_quote(sentence))} [{len(citations)}]")
+            parts.append((f"{label}{quoted(clean_quote(sentence))}", sentence, passage))
     absorbed = [s for s in lib.statuses if s.consolidated_into == code and s.consolidation_evidence]
     if absorbed:
         sentence = absorbed[0].consolidation_evidence
         passage = lib.passage_quoting(absorbed[0].doc, sentence)
-        if passage is not None and all(c.item_id != passage.id or c.quote != sentence for c in citations):
-            citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
-            sentences.append(f"{quoted(clean_quote(sentence))} [{len(citations)}]")
+        if passage is not None and all(p.id != passage.id or quote != sentence for _, quote, p in parts):
+            parts.append((quoted(clean_quote(sentence)), sentence, passage))
+    if reading is not None:
+        parts = _led_by_the_answer(lib, reading, item, parts)
+    citations = [lib.passage_citation(p, 1.0, quote=quote) for _, quote, p in parts]
+    sentences = [f"{said} [{n}]" for n, (said, _, _) in enumerate(parts, 1)]
     row_ids = []
     if item.link and (row_id := lib.row_id(item.link)) is not None:
         row_ids.append(row_id)
@@ -148,6 +150,40 @@ def gcap_answer(lib: Library, question: str, code: str) -> Answer | None:
         )
     subject = {"gcap": code, "rows": row_ids, "fields": ("owner", "when")}
     return Answer(question, "\n".join(sentences), citations, False, "gcap", subject)
+
+
+def _led_by_the_answer(
+    lib: Library, reading: Reading, item: StatusItem, parts: list[tuple[str, str, Item]]
+) -> list[tuple[str, str, Item]]:
+    """The card's parts, the closest to the question first, led by a sentence of another
+    passage naming the item if it is closer than any of them. Closeness is meaning plus the
+    share of the question's words beyond the item's code a sentence uses; a question that asks
+    nothing beyond the code ("what is GCAP-2 about?") keeps the card's order."""
+    prefix, _, number = item.code.partition("-")
+    code = (prefix.lower(), number)
+    if all(w.text in code for w in reading.topic) or reading.vector is None:
+        return parts
+    named = re.compile(rf"\b{re.escape(prefix)}[-\s]?{re.escape(number)}(?!\d)", re.IGNORECASE)
+    quoted_already = {quote for _, quote, _ in parts}
+    others = [
+        (passage, sentence)
+        for passage in lib.passages.values()
+        if named.search(passage.text) and passage.paragraph != item.code
+        for sentence in split_sentences(passage.text)
+        if sentence not in quoted_already
+    ]
+    texts = [quote for _, quote, _ in parts] + [sentence for _, sentence in others]
+    meaning = lib.embedder.encode(texts) @ reading.vector
+    closeness = [
+        float(m) + reading.coverage(keys_of(text), leaving=code)
+        for m, text in zip(meaning, texts, strict=True)
+    ]
+    card, found = closeness[: len(parts)], closeness[len(parts) :]
+    parts = [parts[i] for i in sorted(range(len(parts)), key=lambda i: -card[i])]
+    if not found or max(found) <= max(card, default=0.0):
+        return parts
+    passage, sentence = others[int(np.argmax(found))]
+    return [(quoted(clean_quote(sentence)), sentence, passage), *parts]
 
 
 def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -> Answer:

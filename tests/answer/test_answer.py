@@ -209,6 +209,22 @@ def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant)
     assert kinds[0] == ("passage", "GCAP-19") and kinds[-1] == ("action", "row 14")
 
 
+def test_a_question_asking_more_than_an_items_card_leads_with_the_sentence_that_answers(assistant):
+    # the card (the item, its status, what it absorbs) says nothing of the concept note
+    presented = assistant.ask("what went to the technical committee about the GCAP-2 tool?")
+    assert presented.route == "gcap"
+    first = presented.text.splitlines()[0]
+    assert first.startswith("“Regarding GCAP-2, the Concept Note") and first.endswith("[1]")
+    assert presented.citations[0].quote.startswith("Regarding GCAP-2, the Concept Note")
+    assert "GCAP-2: “Develop, together with Members" in presented.text  # the card follows
+    # of the card's own parts, the one the question asks about comes first
+    absorbed = assistant.ask("which items are being merged into GCAP-2?")
+    assert "GCAPs 3, 18, 25 and 26 within the scope of GCAP-2" in absorbed.text.splitlines()[0]
+    # a question about the item itself keeps the card's order
+    card = assistant.ask("who handles GCAP 18?")
+    assert card.text.startswith("GCAP-18: “Carry out a stocktaking exercise")
+
+
 @pytest.mark.parametrize(
     "question",
     [
