@@ -339,8 +339,10 @@ class Reader:
 
     def _category(self, reading: Reading, where: ActionFilter) -> ActionFilter:
         """A section or strategic objective named by its title ("the research part",
-        "actions that support revenue collection"), when most of the topic is that title."""
-        topic = [w for w in reading.topic if w.matches and w.how != "neighbour"]
+        "actions that support revenue collection"), when most of the topic is that title; a
+        word that named a body or a team ("the Facilitation team") names nothing else."""
+        named = {fold(t) for v in (where.body, where.team) if v for t in TOKEN.findall(v)}
+        topic = [w for w in reading.topic if w.matches and w.how != "neighbour" and w.text not in named]
         total = sum(w.weight for w in topic)
         if not total:
             return where

@@ -150,6 +150,22 @@ def test_sections_and_objectives_by_their_titles(assistant):
     assert revenue.citations and all("SO2" in c.row.strategic_objectives for c in revenue.citations)
 
 
+def test_a_team_named_in_a_list_question_is_not_also_a_sections_title(assistant):
+    # "Facilitation" names a team here; it is also a word of a strategic objective's title
+    answer = assistant.ask("list everything the facilitation team is involved in")
+    rows = assistant.answerer().lib.rows.items()
+    team = sorted(i for i, r in rows if any("Facilitation" in t for t in r.responsible_team))
+    assert answer.route == "list" and answer.subject["rows"] == team
+    assert answer.text.startswith(f"{len(team)} action(s) match responsible team Facilitation:")
+
+
+def test_names_in_the_routers_examples_are_topic_words_in_a_question(assistant):
+    # the examples say "the Policy Commission" for a body: in a question it is what is asked about
+    reading = assistant.answerer().read("why did the policy commission ask for an action plan?")
+    weights = {w.text: w.weight for w in reading.words}
+    assert weights["policy"] > 0 and weights["commission"] > 0 and weights["ask"] == 0
+
+
 @pytest.mark.parametrize(
     ("question", "heading", "after", "before"),
     [
