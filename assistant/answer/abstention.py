@@ -4,10 +4,10 @@ on, never a word list.
 The evidence: how close in meaning the best cited item is to the question, how much of the
 question's topic it uses (in any spelling), how much of the topic the index never uses at all,
 how rare the rarest topic word left uncovered is, whether the question names something (a
-name, code, number or year) that the documents never mention, and whether a "how many"
-question finds no figure (a "when" question no date), and how many of the labelled dev
-questions nearest in meaning to this one the documents do not answer ("which countries
-signed...", "how much did ... cost" ask for details plans rarely give, whatever the topic).
+name, code, number or year) that the documents never mention, whether a "how many" question
+finds no figure (a "when" question no date, a "where was it held" no place), and how many of
+the labelled dev questions nearest in meaning to this one the documents do not answer ("which
+countries signed...", "how much did ... cost" ask for details plans rarely give, whatever the topic).
 A logistic regression turns these into the probability that the documents answer; it is fitted
 on the dev split (`assistant tune`) and its weights live in data/abstention.json, with a floor
 on the closeness in meaning; the labelled questions' vectors in data/abstention-examples.npy.

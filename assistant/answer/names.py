@@ -28,6 +28,29 @@ ASKS_PERSON = re.compile(
     r"consultant|chair|director)\b|\bwhich (?:\w+ )?(?:official|officer|person|individual)\b",
     re.IGNORECASE,
 )
+# "where was it held", "where and when is the conference", "in which city": a place, not a
+# document ("where can I find the plan?") nor a state of progress ("where is it at?")
+ASKS_PLACE = re.compile(
+    r"\bwhere\b[^?]*?\b(?:held|hold(?:ing)?|t(?:ook|ake|aking) place|located|hosted|host(?:s|ing)?|"
+    r"venue|meet(?:s|ing)?|met|convened?)\b|\bwhere and when\b|\bwhen and where\b|"
+    r"\b(?:which|what) (?:city|town|venue|location)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter"
+)
+# a place as documents give one: "held in Baku", "at COP29", "hosted in Brussels"
+_IN_A_PLACE = re.compile(rf"\b(?:in|at)\s+(?!(?:{_MONTHS})\b)[A-Z][\w'’-]+")
+
+
+def names_a_place(text: str) -> bool:
+    """Whether a text says where: a country, or a name after "in" or "at" ("in Baku", "at
+    COP29") that is not a month or a season. Lenient: it only tells a text that names no
+    place at all from one that may."""
+    return bool(_IN_A_PLACE.search(text)) or names_a_country(text)
+
+
 # a person as documents name one: a title or a role, then a name ("Mr Kunio Mikuriya",
 # "H.E. Ms. Aliyeva", "Secretary General Ian Saunders")
 _TITLED = re.compile(

@@ -17,7 +17,7 @@ from ..ingest.timeframes import DATE, MONTHS, describe_due
 from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
-from .names import ASKS_COUNTRIES, ASKS_PERSON, names_a_country, names_a_person
+from .names import ASKS_COUNTRIES, ASKS_PERSON, ASKS_PLACE, names_a_country, names_a_person, names_a_place
 from .reading import Reading
 from .rendering import Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit
@@ -348,8 +348,8 @@ _MONEY = re.compile(rf"{_CURRENCY}\s?\d|\d[\d,.]*(?:\s?(?:million|billion|m|k))?
 
 
 def wanted_kind(reading: Reading) -> str | None:
-    """The kind of thing a question asks for when it is money, a figure, a country, a person
-    or a date."""
+    """The kind of thing a question asks for when it is money, a figure, a country, a person,
+    a place or a date."""
     if _ASKS_MONEY.search(reading.question):
         return "money"
     if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE):
@@ -358,6 +358,8 @@ def wanted_kind(reading: Reading) -> str | None:
         return "country"
     if ASKS_PERSON.search(reading.question):
         return "person"
+    if ASKS_PLACE.search(reading.question):
+        return "place"
     if reading.routes.get("when", 0.0) >= 0.5 or _ASKS_DATE.search(reading.question):
         return "date"
     return None
@@ -372,20 +374,26 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
         return names_a_country(text)
     if kind == "person":
         return names_a_person(text)
+    if kind == "place":
+        return names_a_place(text)
     return bool(DATE.search(text))
 
 
 def _kind_missing(reading: Reading, answer: Answer) -> bool:
     """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
     country for "which countries", a person for "who chaired", a sum for "what budget", a
-    date for "when". A row's lead is the field it gives, up to its citation marker, or for a
-    country, a person or a sum the row as quoted (a row always has its timeframe, given or
-    not: "when" is never missing there)."""
+    place for "where was it held", a date for "when". A row's lead is the field it gives, up
+    to its citation marker, or for a country, a person, a sum or a place the row as quoted (a
+    row always has its timeframe, given or not: "when" is never missing there)."""
     wanted = wanted_kind(reading)
     if wanted is None:
         return False
     if answer.route == "field":  # an action's countries or sums are in its words, not a field
-        lead = answer.text if wanted in ("country", "person", "money") else answer.text.split(" [", 1)[0]
+        lead = (
+            answer.text
+            if wanted in ("country", "person", "money", "place")
+            else answer.text.split(" [", 1)[0]
+        )
         return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
     return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)

@@ -261,6 +261,13 @@ def test_unanswerable_questions_abstain_with_the_closest_passages(assistant, que
     assert answer.citations and "The closest passages are [1]" in answer.text
 
 
+def test_a_where_question_the_documents_give_no_place_for_abstains(assistant):
+    held = assistant.ask("where was the green customs global conference held?")
+    assert held.abstained and held.evidence.kind_missing == 1
+    cop = assistant.ask("where was COP29 held?")
+    assert not cop.abstained and "held in Baku" in cop.text.split("[1]")[0]
+
+
 def test_countries_asked_for_are_answered_where_a_row_names_them(assistant):
     answer = assistant.ask("which countries hosted the Basel Convention awareness workshops?")
     assert not answer.abstained and "Lesotho and Mozambique" in answer.text

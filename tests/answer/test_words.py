@@ -4,7 +4,15 @@ import pytest
 
 from assistant.answer.language import detect
 from assistant.answer.lexicon import Lexicon, english_rarity
-from assistant.answer.names import ASKS_COUNTRIES, ASKS_PERSON, is_country, names_a_country, names_a_person
+from assistant.answer.names import (
+    ASKS_COUNTRIES,
+    ASKS_PERSON,
+    ASKS_PLACE,
+    is_country,
+    names_a_country,
+    names_a_person,
+    names_a_place,
+)
 from assistant.answer.reading import _asked_acronym, _dates
 from assistant.answer.rendering import Citation, clean_quote, quoted
 from assistant.answer.routes import _ASKS_MONEY, _MONEY, _figures
@@ -162,3 +170,24 @@ def test_a_sum_of_money_is_asked_for_and_given_with_its_currency():
         assert _MONEY.search(money)
     for not_money in ("the 2023 budget", "funding from SECO", "3 March 2025", "6 items"):
         assert not _MONEY.search(not_money)
+
+
+def test_a_place_is_asked_for_and_given_after_in_or_at():
+    for place in (
+        "where was COP29 held?",
+        "when and where is the technology conference?",
+        "where did the PTC meet",
+        "in which city was the declaration adopted?",
+    ):
+        assert ASKS_PLACE.search(place), place
+    # a document, a state of progress, a topic: not a place
+    for not_a_place in (
+        "where can I find the plan online?",
+        "where is the tool at?",
+        "actions where EC leads",
+    ):
+        assert not ASKS_PLACE.search(not_a_place), not_a_place
+    for said in ("that was held in Baku in November 2024", "adopted at COP29", "proposed by Azerbaijan"):
+        assert names_a_place(said), said
+    for unsaid in ("held in November 2024", "delegates commended the Global Conference", "in the annex"):
+        assert not names_a_place(unsaid), unsaid
