@@ -24,8 +24,8 @@ ASKS_COUNTRIES = re.compile(
 # "who chaired", "who was the secretary general", "which official", "the name of the officer"
 ASKS_PERSON = re.compile(
     r"\bwho\b.*\b(?:chair(?:ed|s)?|moderat(?:ed|es)|secretary[- ]general|minister|director|"
-    r"spokes(?:man|woman|person)|head of)\b|\bname of the (?:\w+ )?(?:person|officer|official|expert|"
-    r"consultant|chair|director)\b|\bwhich (?:\w+ )?(?:official|officer|person|individual)\b",
+    r"spokes(?:man|woman|person)|head of)\b|\bname of the (?:\w+ ){0,2}(?:person|officer|official|expert|"
+    r"consultant|chair|director)\b|\bwhich (?:\w+ ){0,2}(?:official|officer|person|individual)\b",
     re.IGNORECASE,
 )
 # "where was it held", "where and when is the conference", "in which city": a place, not a

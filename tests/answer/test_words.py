@@ -153,8 +153,14 @@ def test_a_figure_counts_something_and_an_item_number_does_not():
 
 
 def test_a_question_can_ask_for_a_person_and_a_text_can_name_one():
-    for asks in ("who chaired the session", "which official hosted it", "the name of the new officer"):
-        assert ASKS_PERSON.search(asks)
+    for asks in (
+        "who chaired the session",
+        "which official hosted it",
+        "the name of the new officer",
+        "whats the name of the new research officer they hired",
+        "which senior customs official spoke",
+    ):
+        assert ASKS_PERSON.search(asks), asks
     for not_a_person in ("Who is responsible for the waste SOPs?", "What is the official name of the WCO?"):
         assert not ASKS_PERSON.search(not_a_person)
     for person in ("Mr Kunio Mikuriya opened", "H.E. Ms. Aliyeva", "Secretary General Ian Saunders said"):
