@@ -8,6 +8,9 @@ A third set (delegates-c: 35 unanswerable and 35 answerable questions, written l
 the abstention more to learn from) was appended whole to dev; the test split is unchanged.
 A fourth (delegates-d: 110 questions in delegates' words, 24 of them unanswerable, written on
 2026-11-24 from the documents alone) was appended whole to dev in the same way.
+A fifth (delegates-e: 70 questions, 18 unanswerable, written on 2026-11-24 by a helper that saw
+only the corpus, not the code nor the other sets) was first scored as a check on one change
+(weighing common English words less), then appended whole to dev.
 """
 
 import json
