@@ -63,13 +63,12 @@ class Lexicon:
         return self.frequency(word) >= self.items / 2
 
     def weight(self, word: str, english: bool = True) -> float:
-        """How much a word says about what a question asks: rare words weigh most. A word the
-        index does not know weighs as a rare one, less (with `english`) as it is common in
-        English ("getting" says less than "counterfeit")."""
+        """How much a word says about what a question asks: words rare in the documents weigh
+        most (a word they never use weighs as the rarest), and, with `english`, less as they
+        are common in English: "first" or "place", rare in a plan, say less about what is asked
+        than "counterfeit" ("why did they ask for a plan in the first place?")."""
         weight = math.log(1 + self.items / (1 + self.frequency(word)))
-        if english and not self.knows(word):
-            weight *= english_rarity(word)
-        return weight
+        return weight * english_rarity(word) if english else weight
 
     def correct(self, word: str) -> str | None:
         """The index word (or router word) a misspelling most likely meant, or None.
