@@ -108,13 +108,16 @@ class Answerer:
         """The question's words bridged to the index's, its route, filters and embedding."""
         words, text, need = self.reader.words(question)
         expanded = expand(text, self.lib.acronyms)
-        vectors = self.embedder.encode([expanded, *need])
+        # a body or team by its long name is routed as by its code (one more text to embed)
+        coded = self.reader.codes_for_names(text)
+        vectors = self.embedder.encode([expanded, *need, *([coded] if coded != text else [])])
         neighbours = {}
         if need:
-            nearest = self.lib.generation.nearest_terms(vectors[1:], NEIGHBOURS)
+            nearest = self.lib.generation.nearest_terms(vectors[1 : 1 + len(need)], NEIGHBOURS)
             neighbours = {w: self.lib.lexicon.neighbours(n) for w, n in zip(need, nearest, strict=True)}
         words = self.reader.with_neighbours(words, neighbours)
-        return self.reader.read(question, words, text, vectors[0], expanded)
+        route_vector = vectors[-1] if coded != text else None
+        return self.reader.read(question, words, text, vectors[0], expanded, route_vector)
 
     # ------------------------------------------------------------ routes
 

@@ -197,7 +197,12 @@ class Reader:
         self.router = router
         self.bodies = bodies
         self.teams = teams
-        self.categories = categories  # (ActionFilter field, value, title) for sections and SOs
+        self.categories = categories  # (ActionFilter field, value, title): sections, SOs, topics
+        # bodies and teams by the names the documents spell them out with ("the Research and
+        # Policy Unit" is RPU)
+        self.spelled = {
+            long: short for short, long in (acronyms or {}).items() if short in bodies or short in teams
+        }
         self.frame_words = example_words()
         self.frame = {key(w) for w in self.frame_words}
 
@@ -276,9 +281,17 @@ class Reader:
         return out
 
     def read(
-        self, question: str, words: list[Word], text: str, vector: np.ndarray | None, expanded: str = ""
+        self,
+        question: str,
+        words: list[Word],
+        text: str,
+        vector: np.ndarray | None,
+        expanded: str = "",
+        coded: np.ndarray | None = None,
     ) -> Reading:
-        routes = self.router.probabilities(text, vector)
+        """`coded`: the embedding of `codes_for_names(text)`, where it differs from the text."""
+        # the router reads bodies and teams as its examples write them: by their codes
+        routes = self.router.probabilities(self.codes_for_names(text), vector if coded is None else coded)
         extra = expanded[len(text) :]  # "(Standard Operating Procedures)" added for "SOPs"
         expansions = tuple(
             form
@@ -301,11 +314,17 @@ class Reader:
         reading.follow_up = bool(_FOLLOW_UP.search(question))
         return reading
 
+    def codes_for_names(self, text: str) -> str:
+        """The text with each body or team the documents spell out written as its code."""
+        for long, short in self.spelled.items():
+            text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, text, flags=re.IGNORECASE)
+        return text
+
     def filters(self, text: str, reading: Reading, dates: dict[str, str | None]) -> ActionFilter:
         """The action-table filters a question names (its `dates` read once by `read`)."""
         body = team = None
         asks_team = bool(re.search(r"\bteams?\b|\bunits?\b", text, re.IGNORECASE))
-        for name in sorted(self.bodies | self.teams, key=len, reverse=True):
+        for name in sorted(self.bodies | self.teams | self.spelled.keys(), key=len, reverse=True):
             # "Facilitation" inside "Procedures and Facilitation Sub-directorate" is not the team
             if not re.search(
                 rf"(?<![\w-]){re.escape(name)}(?![\w-])(?!\s+(?:Sub-|Directorate|Programme))",
@@ -313,6 +332,7 @@ class Reader:
                 0 if name.isupper() else re.IGNORECASE,
             ):
                 continue
+            name = self.spelled.get(name, name)
             if name in self.teams and (name not in self.bodies or asks_team):
                 team = team or name
             else:
@@ -341,7 +361,8 @@ class Reader:
         """A section or strategic objective named by its title ("the research part",
         "actions that support revenue collection"), when most of the topic is that title; a
         word that named a body or a team ("the Facilitation team") names nothing else."""
-        named = {fold(t) for v in (where.body, where.team) if v for t in TOKEN.findall(v)}
+        names = [n for v in (where.body, where.team) if v for n in (v, self.long_forms.get(fold(v), ""))]
+        named = {fold(t) for n in names for t in TOKEN.findall(n)}
         topic = [w for w in reading.topic if w.matches and w.how != "neighbour" and w.text not in named]
         total = sum(w.weight for w in topic)
         if not total:

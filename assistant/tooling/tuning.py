@@ -59,6 +59,8 @@ def fit_router(assistant: Assistant, dev: list[Question], path: Path = ROUTER_WE
     from sklearn.linear_model import LogisticRegression
 
     texts, routes = router_examples(dev)
+    reader = assistant.answerer().reader
+    texts = [reader.codes_for_names(t) for t in texts]  # as the router reads a question
     data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
     vocabulary = sorted(
         {k for route in ROUTES for example in data[route] for k in frame_keys(example.replace("X", " "))}

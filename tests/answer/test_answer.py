@@ -159,6 +159,17 @@ def test_a_team_named_in_a_list_question_is_not_also_a_sections_title(assistant)
     assert answer.text.startswith(f"{len(team)} action(s) match responsible team Facilitation:")
 
 
+def test_a_body_or_team_named_by_its_long_form_is_the_same_filter(assistant):
+    # the documents spell out RPU and PTC; a delegate may use either name
+    spelled = (("RPU", "the Research and Policy Unit"), ("PTC", "the Permanent Technical Committee"))
+    for short, long in spelled:
+        by_code = assistant.ask(f"what is {short} in charge of?")
+        by_name = assistant.ask(f"what is {long} in charge of?")
+        assert by_code.route == by_name.route == "list", (by_code.text, by_name.text)
+        assert by_name.subject["rows"] == by_code.subject["rows"] and len(by_code.subject["rows"]) >= 4
+        assert f" {short}:" in by_name.text.splitlines()[0]
+
+
 def test_names_in_the_routers_examples_are_topic_words_in_a_question(assistant):
     # the examples say "the Policy Commission" for a body: in a question it is what is asked about
     reading = assistant.answerer().read("why did the policy commission ask for an action plan?")
