@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--priority", help="A, B or ?")
     p.add_argument("--so", help="strategic objective, e.g. SO3 or ORG")
     p.add_argument("--section", help="strategic priority, e.g. SP2")
+    p.add_argument("--topic", help="the table's topic, whole, e.g. Waste")
     p.add_argument("--status", help="status from the updates, e.g. 'in progress'")
     p.add_argument("--due-before", help="due before a month or day, e.g. 2024-01")
     p.add_argument("--text", help="words that must all occur in the action, topic, objective or KPI")
@@ -266,6 +267,7 @@ def _actions(assistant: Assistant, args) -> int:
         priority=args.priority,
         so=args.so,
         section=args.section,
+        topic=args.topic,
         status=args.status,
         due_before=args.due_before,
         text=args.text,

@@ -41,12 +41,15 @@ class Library:
         self.categories = self._categories()
 
     def _categories(self) -> list[tuple[str, str, str]]:
-        """Sections ("SP4. Research") and strategic objectives ("SO2. Revenue collection", from
-        the legend the plan prints) by title, for questions that name them by their words."""
+        """Sections ("SP4. Research"), strategic objectives ("SO2. Revenue collection", from
+        the legend the plan prints) and the table's topics ("Waste") by title, for questions
+        that name them by their words."""
         found: dict[tuple[str, str], str] = {}
         for row in self.rows.values():
             if match := re.match(r"(SP\d+)\.\s*(.+)", row.section):
                 found.setdefault(("section", match.group(1)), match.group(2))
+            if row.topic:
+                found.setdefault(("topic", row.topic), row.topic)
         for passage in self.passages.values():
             for match in _LEGEND.finditer(passage.text):
                 found.setdefault(("so", match.group(1).replace(" ", "")), match.group(2).strip())

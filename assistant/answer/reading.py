@@ -368,7 +368,12 @@ class Reader:
         if not total:
             return where
         best, best_share = None, 0.0
+        # a topic of the table only when the question names that column ("the waste topic"):
+        # "which actions are on waste?" asks for every action about waste, whatever its topic
+        topics = re.search(r"\b(?:topic|theme)s?\b", reading.question, re.IGNORECASE) is not None
         for name, value, title in self.categories:
+            if name == "topic" and not topics:
+                continue
             title_keys = {key(t) for t in re.findall(r"[a-z]+", title.lower())}
             share = sum(w.weight for w in topic if set(w.keys) & title_keys) / total
             if share > best_share:

@@ -418,6 +418,7 @@ def describe(where: ActionFilter, topic: list[str] = ()) -> str:
         ("priority", "priority"),
         ("so", "strategic objective"),
         ("section", "section"),
+        ("topic", "topic"),
         ("status", "status"),
         ("text", "about"),
     ):

@@ -336,6 +336,7 @@ class ActionFilter:
     priority: str | None = None
     so: str | None = None
     section: str | None = None
+    topic: str | None = None  # the table's topic column, whole ("Waste")
     status: str | None = None
     due_before: str | None = None  # "2024-01" or "2024-01-31": due (range end) before it
     due_after: str | None = None  # "2023-01-01": due on or after it
@@ -360,6 +361,8 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.section and not (
         row.section.lower().startswith(f.section.lower() + ".") or f.section.lower() in row.section.lower()
     ):
+        return False
+    if f.topic and row.topic.lower() != f.topic.lower():
         return False
     if f.status and (row.status or "").lower() != f.status.lower():
         return False

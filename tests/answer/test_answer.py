@@ -148,6 +148,13 @@ def test_sections_and_objectives_by_their_titles(assistant):
     assert {c.row.section.split(".")[0] for c in research.citations} == {"SP4"}
     revenue = assistant.ask("which actions support revenue collection")
     assert revenue.citations and all("SO2" in c.row.strategic_objectives for c in revenue.citations)
+    # the table's topic column, when the question names it; without it, every action on waste
+    rows = assistant.answerer().lib.rows.values()
+    topic = assistant.ask("list the actions under the waste topic")
+    assert topic.text.startswith("7 action(s) match topic Waste:")
+    assert sorted(c.row.row for c in topic.citations) == sorted(r.row for r in rows if r.topic == "Waste")
+    on_waste = assistant.ask("Which actions are on waste?")
+    assert len(on_waste.citations) > len(topic.citations)
 
 
 def test_a_team_named_in_a_list_question_is_not_also_a_sections_title(assistant):

@@ -112,4 +112,8 @@ def test_actions_cli_follows_the_contract(seeded_corpus, index_dir, fake_embedde
         "status",
     ]
     assert cli.main(["actions", "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 38
+    everything = json.loads(capsys.readouterr().out)
+    assert len(everything) == 38
+    assert cli.main(["actions", "--json", "--topic", "waste"]) == 0  # the topic column, whole
+    waste = [r["id"] for r in json.loads(capsys.readouterr().out)]
+    assert waste == [r["id"] for r in everything if r["topic"] == "Waste"] and len(waste) >= 5
