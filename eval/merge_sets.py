@@ -11,6 +11,9 @@ A fourth (delegates-d: 110 questions in delegates' words, 24 of them unanswerabl
 A fifth (delegates-e: 70 questions, 18 unanswerable, written on 2026-11-24 by a helper that saw
 only the corpus, not the code nor the other sets) was first scored as a check on one change
 (weighing common English words less), then appended whole to dev.
+A sixth (delegates-f: 80 questions written the same way, later the same day) was checked
+against all earlier questions; 17 near-copies (cosine >= 0.95, or >= 0.9 with the same kind)
+were left out and the other 63 (15 unanswerable) appended whole to dev after one scoring.
 """
 
 import json
