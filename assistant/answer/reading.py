@@ -225,11 +225,19 @@ class Reader:
                 parts = self.lexicon.split_compound(folded) or parts
             if (
                 len(parts) > 1
-                and all(self.lexicon.knows(p) for p in parts)
+                and any(self.lexicon.knows(p) for p in parts)
                 and not self.lexicon.knows(folded)
             ):
-                for part in parts:  # "self-assessment" where the index has self, assessment
-                    words.append(self._word(part, False))
+                # "self-assessment" where the index has self and assessment; "DEMETER-style"
+                # where it has demeter: each part is a word of its own
+                written = [p for p in re.split(r"[-/]", token) if p]
+                if len(written) != len(parts):  # "subdirectorate": two words written as one
+                    written = parts
+                for part, as_written in zip(parts, written, strict=True):
+                    word = self._word(part, name and _looks_like_name(as_written, False))
+                    if word.how == "unknown":
+                        need.append(part)
+                    words.append(word)
                 continue
             word = self._word(folded, name)
             if word.corrected:

@@ -177,6 +177,16 @@ def test_a_body_or_team_named_by_its_long_form_is_the_same_filter(assistant):
         assert f" {short}:" in by_name.text.splitlines()[0]
 
 
+def test_a_hyphenated_word_is_read_by_the_parts_the_documents_use(assistant):
+    styled = assistant.answerer().read("is the DEMETER-style operation on ozone top priority?")
+    words = {w.text: w for w in styled.words}
+    assert words["demeter"].how == "index" and "demeter-style" not in words
+    assert styled.missing_names() == []  # DEMETER is in the documents
+    # a name the documents never use stays a missing name when written into a compound
+    based = assistant.answerer().read("what did the Bali-based team propose on ozone?")
+    assert based.missing_names() == ["bali"]
+
+
 def test_names_in_the_routers_examples_are_topic_words_in_a_question(assistant):
     # the examples say "the Policy Commission" for a body: in a question it is what is asked about
     reading = assistant.answerer().read("why did the policy commission ask for an action plan?")
