@@ -263,6 +263,18 @@ def passage_answer(
                 (base + SENTENCE_SHARE * overlap + kind - 0.02 * position, rank, position, hit, sentence)
             )
     scored.sort(key=lambda t: -t[0])
+    # a sentence two passages share (a document repeating itself) is quoted once, where it
+    # scores best, and so is one that another quoted sentence holds whole
+    said: list[str] = []
+    kept = []
+    for t in scored:
+        if t[4] is not None:
+            this = _said(t[4])
+            if any(this in other or other in this for other in said):
+                continue
+            said.append(this)
+        kept.append(t)
+    scored = kept
     best = scored[0][0]
     chosen = [s for s in scored if s[0] >= best * 0.75][:MAX_SENTENCES]
     # the passage of the best sentence first; within a passage, its sentences in reading order
@@ -299,6 +311,11 @@ def passage_answer(
     text = " ".join(f"{quote} [{n}]" for n, quote in pieces)
     subject = {"passages": [c.item_id for c in citations], "query": reading.text}
     return Answer(reading.question, text, citations, False, "passage", subject)
+
+
+def _said(sentence: str) -> str:
+    """A sentence as said, whatever its list marks, quotation marks, spacing and case."""
+    return " ".join(re.findall(r"\w+", clean_quote(sentence).lower()))
 
 
 def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:

@@ -308,6 +308,17 @@ def test_a_passage_answer_leads_with_the_sentence_that_answers(assistant):
     assert "the EU initiated informal consultations" in first, answer.text
 
 
+@pytest.mark.parametrize(
+    "question", ["What is the PTC?", "Is the PTC asked to endorse the Baku Declaration?"]
+)
+def test_a_sentence_the_documents_repeat_is_quoted_once(assistant, question):
+    # both documents open with what the PTC is invited to do, the update twice
+    answer = assistant.ask(question)
+    pieces = [re.sub(r"\W+", " ", p).lower().strip() for p in re.split(r" \[\d+\] ?", answer.text) if p]
+    assert len(pieces) == len(set(pieces)), answer.text
+    assert not any(a != b and a in b for a in pieces for b in pieces), answer.text
+
+
 def test_the_decision_to_answer_is_a_calibrated_probability(assistant):
     answered = assistant.ask("Who initiated informal consultations with the Brussels-based attachés?")
     refused = assistant.ask("When is COP31?")
