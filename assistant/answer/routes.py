@@ -145,7 +145,7 @@ def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None 
         citations.append(lib.row_citation(row_id, item.link_score or 0.0))
         row = lib.rows[row_id]
         sentences.append(
-            f"Likely plan row (word overlap {item.link_score:.2f}): {quoted(row.action)} — "
+            f"Likely the same action in the plan's table (matched by wording): {quoted(row.action)} — "
             f"{fields_text(row, LIST_FIELDS)} [{len(citations)}]."
         )
     subject = {"gcap": code, "rows": row_ids, "fields": ("owner", "when")}
