@@ -8,7 +8,7 @@ import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.exports import table, xlsx_bytes
-from assistant.ingest.actions import named_body, select
+from assistant.ingest.actions import NOT_ASSIGNED, bodies_of, select
 from ui.common import DOCUMENTS_PAGE, escape, get_assistant
 
 # what staff filter on, visible without scrolling sideways at 1400 px; the rest on request
@@ -43,7 +43,6 @@ WIDTHS = {
     "KPI": 210,
     "Status": 96,
 }
-NOT_ASSIGNED = "not assigned"
 NO_PRIORITY = "not given"
 # one colour per priority, told apart by colour-blind readers too (same in both charts)
 PRIORITY_COLOURS = {"A": "#c0392b", "B": "#2471a3", "?": "#e69f00", NO_PRIORITY: "#8c8c8c"}
@@ -65,7 +64,7 @@ def options(values) -> list[str]:
 
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
-    bodies = c1.multiselect("Body in charge", options(b for r in rows for b in r.body_in_charge))
+    bodies = c1.multiselect("Body in charge", options(b for r in rows for b in bodies_of(r)))
     teams = c2.multiselect("Responsible team", options(t for r in rows for t in r.responsible_team))
     priorities = c3.multiselect("Priority", options(r.priority for r in rows))
     objectives = c4.multiselect(
@@ -161,8 +160,8 @@ owners = pd.DataFrame(
     [
         {"Body in charge": body, "Priority": r.priority or NO_PRIORITY}
         for r in chosen
-        # a row with no named body ("TBD", "All", "In coordination with PTC") is counted once
-        for body in sorted({b if named_body(b) else NOT_ASSIGNED for b in r.body_in_charge} or {NOT_ASSIGNED})
+        # under each body it names; once as "not assigned" if it names none ("TBD", "All")
+        for body in sorted(set(bodies_of(r)))
     ]
 )
 if not owners.empty:

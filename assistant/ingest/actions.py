@@ -155,6 +155,15 @@ def named_body(value: str) -> bool:
     return bool(words) and all(w[0].isupper() or w[0].isdigit() or w in _NAME_JOINERS for w in words)
 
 
+NOT_ASSIGNED = "not assigned"  # a row whose body-in-charge cell names no body
+
+
+def bodies_of(row: ActionRow) -> list[str]:
+    """The bodies a row names as in charge, or [NOT_ASSIGNED] when it names none ("TBD", "All",
+    an empty cell, or only a body to coordinate with)."""
+    return [b for b in row.body_in_charge if named_body(b)] or [NOT_ASSIGNED]
+
+
 def row_id(doc: str, row: int) -> str:
     return f"{Path(doc).stem}#{row}"
 
@@ -388,7 +397,8 @@ def select(
     statuses: list[str] = (),
     text: str = "",
 ) -> list[ActionRow]:
-    """Rows matching any of the values chosen for each field, and all words of `text`."""
+    """Rows matching any of the values chosen for each field, and all words of `text`; bodies
+    are those a row names (`bodies_of`), NOT_ASSIGNED choosing the rows that name none."""
 
     def any_of(values: list[str], chosen) -> bool:
         return not chosen or any(v in chosen for v in values)
@@ -396,7 +406,7 @@ def select(
     return [
         r
         for r in rows
-        if any_of(r.body_in_charge, bodies)
+        if any_of(bodies_of(r), bodies)
         and any_of(r.responsible_team, teams)
         and any_of([r.priority], priorities)
         and any_of(r.strategic_objectives, objectives)

@@ -419,3 +419,17 @@ def test_a_body_in_charge_names_a_body_or_says_none_is_named(value, named):
     from assistant.ingest.actions import named_body
 
     assert named_body(value) is named
+
+
+def test_the_body_filter_chooses_named_bodies_and_rows_that_name_none(plan_rows):
+    from assistant.ingest.actions import NOT_ASSIGNED, bodies_of, select
+
+    # row 7 names CBC and a body to coordinate with: it is CBC's, and not "not assigned"
+    seven = next(r for r in plan_rows if r.row == 7)
+    assert bodies_of(seven) == ["CBC"]
+    offered = {b for r in plan_rows for b in bodies_of(r)}
+    assert NOT_ASSIGNED in offered and not offered & {"TBD", "All", "None", "In coordination with PTC"}
+    unnamed = select(plan_rows, bodies=[NOT_ASSIGNED])
+    assert unnamed and all(bodies_of(r) == [NOT_ASSIGNED] for r in unnamed)
+    assert seven in select(plan_rows, bodies=["CBC"]) and seven not in unnamed
+    assert len(select(plan_rows, bodies=["EC"])) == 16
