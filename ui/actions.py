@@ -116,38 +116,50 @@ d2.download_button(
     icon=":material/download:",
 )
 
-selected = event.selection.rows if event and event.selection else []
-if selected:
-    row = chosen[selected[0]]
-    with st.container(border=True):
-        st.subheader(f"Row {row.row}: {escape(row.topic or row.section)}")
-        st.markdown(escape(row.action))
-        st.markdown(
+
+@st.dialog("Action row", width="large")
+def row_detail(row) -> None:
+    """A clicked row in full, over the page: the table is taller than the window, and a panel
+    under it would open out of sight."""
+    st.subheader(f"Row {row.row}: {escape(row.topic or row.section)}")
+    st.markdown(escape(row.action))
+    st.markdown(
+        escape(
+            f"Body in charge: {', '.join(row.body_in_charge) or 'not given'} · "
+            f"Responsible team: {', '.join(row.responsible_team) or 'not given'} · "
+            f"Timeframe: {row.timeframe or 'not given'} · Priority: {row.priority or 'not given'}"
+        )
+    )
+    st.markdown(escape(f"KPI: {row.kpi or 'not given'}"))
+    if row.inherited:
+        st.caption(escape(f"Carried down from the merged cell above: {', '.join(row.inherited)}"))
+    if row.note:
+        st.caption(escape(f"Reviewer's note: {row.note}"))
+    if row.gcap and row.gcap in statuses:
+        item = statuses[row.gcap]
+        st.info(
             escape(
-                f"Body in charge: {', '.join(row.body_in_charge) or 'not given'} · "
-                f"Responsible team: {', '.join(row.responsible_team) or 'not given'} · "
-                f"Timeframe: {row.timeframe or 'not given'} · Priority: {row.priority or 'not given'}"
+                f"Likely {item.code} in the update (matched by wording: the update does not say "
+                f"which row it is): {item.status or 'no status given'}. “{item.evidence or item.text}”"
             )
         )
-        st.markdown(escape(f"KPI: {row.kpi or 'not given'}"))
-        if row.inherited:
-            st.caption(escape(f"Carried down from the merged cell above: {', '.join(row.inherited)}"))
-        if row.note:
-            st.caption(escape(f"Reviewer's note: {row.note}"))
-        if row.gcap and row.gcap in statuses:
-            item = statuses[row.gcap]
-            st.info(
-                escape(
-                    f"Likely {item.code} in the update (word overlap {row.gcap_score:.2f}, a likely match, "
-                    f"not a fact): {item.status or 'no status given'}. “{item.evidence or item.text}”"
-                )
-            )
-        st.page_link(
-            DOCUMENTS_PAGE,
-            label=f"Open the source page (p. {row.page}) at row {row.row}",
-            icon=":material/menu_book:",
-            query_params={"doc": row.doc, "page": str(row.page), "row": str(row.row)},
-        )
+    st.page_link(
+        DOCUMENTS_PAGE,
+        label=f"Open the source page (p. {row.page}) at row {row.row}",
+        icon=":material/menu_book:",
+        query_params={"doc": row.doc, "page": str(row.page), "row": str(row.row)},
+    )
+
+
+selected = event.selection.rows if event and event.selection else []
+if selected and selected[0] < len(chosen):
+    row = chosen[selected[0]]
+    # once per click: the dialog is not opened again by a later rerun (a filter changed)
+    if st.session_state.get("row shown") != (row.doc, row.row):
+        st.session_state["row shown"] = (row.doc, row.row)
+        row_detail(row)
+else:
+    st.session_state.pop("row shown", None)
 
 st.subheader("The plan at a glance")
 left, right = st.columns(2)

@@ -119,10 +119,24 @@ def test_the_actions_table_and_charts_read_at_1400_px(real_index, tmp_path):
         assert {"#c0392b", "#2471a3", "#e69f00"} <= set(colours)  # A, B and "?" told apart
         page.screenshot(path=str(tmp_path / "charts.png"))
 
-        # a row opened from the table lands on the reader, scrolled to the row and marked
-        page.goto(f"{url}/documents?doc={PLAN}&page=3&row=8")
+        # a row clicked far down the table opens over the page, in sight, and its link lands on
+        # the reader, scrolled to the row and marked
+        page.get_by_text("38 of 38 actions").scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        row_31 = box["y"] + box["height"] * (30.5 / 38)  # the header row is about a row's height
+        page.mouse.wheel(0, row_31 - 450)
+        time.sleep(0.5)
+        grid.click(position={"x": 20, "y": row_31 - grid.bounding_box()["y"]})
+        dialog = page.locator('[data-testid="stDialog"]')
+        link = dialog.get_by_text(re.compile(r"Open the source page \(p\. \d+\) at row \d+"))
+        link.wait_for(timeout=30_000)
+        opened = int(re.search(r"at row (\d+)", link.inner_text()).group(1))
+        assert 28 <= opened <= 33, opened
+        shown = dialog.bounding_box()
+        assert shown["y"] >= 0 and shown["y"] < 900, shown  # in the window, not under the table
+        link.click()
         marked = page.locator(".st-key-cited")
-        marked.get_by_text("Row 8, the row you opened").wait_for(timeout=30_000)
+        marked.get_by_text(f"Row {opened}, the row you opened").wait_for(timeout=60_000)
         _scrolled_to_the_mark(page)
 
 
@@ -194,8 +208,11 @@ def test_document_text_is_never_markup_on_any_page(real_embedder, tmp_path):
         page.goto(f"{url}/actions")
         page.get_by_text("1 of 1 actions").wait_for(timeout=60_000)
         page.locator('[data-testid="stDataFrame"]').first.click(position={"x": 20, "y": 55})  # row 1
-        page.get_by_text("Open the source page").wait_for(timeout=30_000)
-        _assert_shown_as_text(page, "- **Bold** <img src=x onerror=alert(1)> [a link](http://evil.example)")
+        dialog = page.locator('[data-testid="stDialog"]')  # the row opens over the page
+        dialog.get_by_text("Open the source page").wait_for(timeout=30_000)
+        _assert_shown_as_text(
+            page, "- **Bold** <img src=x onerror=alert(1)> [a link](http://evil.example)", dialog
+        )
 
         page.goto(f"{url}/documents?doc=hostile-plan.txt&page=1")
         page.get_by_text("zebra crossing audit").first.wait_for(timeout=60_000)
@@ -208,9 +225,10 @@ def test_document_text_is_never_markup_on_any_page(real_embedder, tmp_path):
         _assert_shown_as_text(page, "**Plan** <i>slanted</i> [t](http://evil.example)")
 
 
-def _assert_shown_as_text(page, literal: str) -> None:
-    """The literal characters are on the page, and none of them became an element."""
-    main = _main(page)
+def _assert_shown_as_text(page, literal: str, within=None) -> None:
+    """The literal characters are on the page (or `within` a part of it, such as a dialog),
+    and none of them became an element."""
+    main = within if within is not None else _main(page)
     # a page shows its heading before the rest of its script has run (the admin page's table
     # of documents came a moment after "Documents in the corpus" in a CI run): wait for it
     deadline = time.monotonic() + 30
