@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant.errors import AssistantError
-from ui.common import get_assistant
+from ui.common import escape, get_assistant
 from ui.reader import blocks
 
 CITED = "cited"  # the key of the container around the passage or row a link points at
@@ -59,6 +59,8 @@ if not names:
     st.stop()
 params = st.query_params
 wanted_doc = params.get("doc")
+if wanted_doc is not None and wanted_doc not in names:
+    st.warning(escape(f"The link asks for “{wanted_doc}”, which is not in the index: choose a document."))
 doc = st.selectbox(
     "Read",
     names,
@@ -74,6 +76,11 @@ pages = sorted({p.page for p in passages} | {r.page for r in rows_of_doc})
 linked_page = target.page if target else target_row.page if target_row else params.get("page")
 default_page = int(linked_page) if opened and str(linked_page or "").isdigit() else (pages[0] if pages else 1)
 page = st.selectbox("Page", pages, index=pages.index(default_page) if default_page in pages else 0)
+# the address follows what is read, so a reload or a shared link shows it; the link's mark is
+# kept while its page is the one shown
+if params.get("doc") != doc or params.get("page") != str(page):
+    mark = {k: params[k] for k in ("item", "row") if k in params and opened and str(linked_page) == str(page)}
+    st.query_params.from_dict({"doc": doc, "page": str(page), **mark})
 
 marked = False
 for block in blocks([p for p in passages if p.page == page]):

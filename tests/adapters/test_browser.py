@@ -168,6 +168,16 @@ def test_a_cited_passage_is_scrolled_to_and_the_document_reads_as_written(real_i
         text = _main(page).inner_text()
         assert len(re.findall(r"^4\.", text, re.M)) == 1
         assert text.count("III. The PTC is invited to") == 1
+        # the address follows the page chosen, so a reload shows what was read
+        _main(page).get_by_label("Page").click()
+        page.get_by_role("option", name="3", exact=True).click()
+        page.wait_for_url(re.compile(r"page=3"), timeout=30_000)
+        page.reload()
+        page.get_by_text("Action table (").first.wait_for(timeout=60_000)
+        assert "page=3" in page.url and f"doc={PLAN}" in page.url
+        # a link to a document the index does not hold says so
+        page.goto(f"{url}/documents?doc=nope.txt")
+        page.get_by_text("The link asks for “nope.txt”, which is not in the index").wait_for(timeout=60_000)
 
 
 def test_document_text_is_never_markup_on_any_page(real_embedder, tmp_path):
