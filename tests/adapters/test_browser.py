@@ -72,6 +72,9 @@ def test_the_actions_table_and_charts_read_at_1400_px(real_index, tmp_path):
         page.set_viewport_size({"width": 1400, "height": 900})
         page.goto(f"{url}/actions")
         page.get_by_text("38 of 38 actions").wait_for(timeout=60_000)
+        # without an admin token, delegates' menu has no Admin page
+        assert page.get_by_role("link", name="Documents").count() >= 1
+        assert page.get_by_role("link", name="Admin").count() == 0
         grid = page.locator('[data-testid="stDataFrame"]').first
         grid.wait_for()
         # every column staff filter on fits: the grid does not scroll sideways (the grid's
@@ -138,6 +141,9 @@ def test_the_actions_table_and_charts_read_at_1400_px(real_index, tmp_path):
         marked = page.locator(".st-key-cited")
         marked.get_by_text(f"Row {opened}, the row you opened").wait_for(timeout=60_000)
         _scrolled_to_the_mark(page)
+        # staff who know the address learn there how to turn the Admin page on
+        page.goto(f"{url}/admin")
+        page.get_by_text("The admin page is off").wait_for(timeout=60_000)
 
 
 def test_a_cited_passage_is_scrolled_to_and_the_document_reads_as_written(real_index, tmp_path):
