@@ -111,8 +111,8 @@ def status_list_answer(lib: Library, question: str, status: str) -> Answer | Non
 
 def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None = None) -> Answer | None:
     """One status item: its text, who is responsible, its status, and its likely plan row. A
-    question asking more than that ("who offered to fund GCAP-2?") is led by the sentence about
-    the item that uses most of its other words, from the item's card or any passage naming it."""
+    question asking more than that ("has the funding for GCAP-2 been sorted?") is led by the
+    sentence about the item closest to it, from the item's card or any passage naming it."""
     items = [s for s in lib.statuses if s.code == code]
     if not items:
         return None
