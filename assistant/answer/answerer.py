@@ -13,7 +13,7 @@ from ..ingest.acronyms import expand
 from ..ingest.actions import ActionFilter, matches
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD_NAMES
-from ..words import fold, keys_of
+from ..words import TOKEN, fold, keys_of
 from . import language
 from .abstention import Calibration
 from .lexicon import NEIGHBOURS
@@ -44,6 +44,7 @@ SURE_LIST = 0.8  # a list route believed less than this gives way when it finds 
 HITS = 12  # passages and rows searched for each question
 ROW_MIN = 0.25  # a row this far from the question in meaning is never its answer
 ALIKE = 0.15  # rows this close in meaning to the best, using all of a short topic, answer alike
+TERSE = 3  # words a question naming nothing may have and still lean on the previous answer
 _ABOUT = re.compile(
     r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
     re.IGNORECASE,
@@ -253,8 +254,10 @@ class Answerer:
     # ------------------------------------------------------------ follow-ups
 
     def _leans_on_previous(self, reading: Reading) -> bool:
-        """A follow-up names little of its own ("and when is it due?", "what about its KPI?")."""
-        return reading.follow_up and not reading.gcap and len(reading.topic) <= 2
+        """A follow-up names little of its own ("and when is it due?", "what about its KPI?"),
+        or is a few words that name nothing at all ("by when?", "who?")."""
+        terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
+        return (reading.follow_up or terse) and not reading.gcap and len(reading.topic) <= 2
 
     def _follow_up(self, reading: Reading, previous: Answer) -> Answer:
         subject = previous.subject

@@ -331,6 +331,10 @@ def test_follow_ups_resolve_against_the_previous_turn(assistant):
     second = assistant.ask("And when is it due?", [first])
     assert second.text.startswith("Timeframe: TBD [1]")
     assert second.citations[0].row.row == 14
+    terse = assistant.ask("by when?", [first])  # a few words naming nothing lean on the last answer
+    assert terse.route == "follow-up" and terse.text.startswith("Timeframe: TBD [1]")
+    alone = assistant.ask("how did the plan come about?", [first])  # a question of its own
+    assert alone.route != "follow-up"
     third = assistant.ask("What is its KPI?", [first, second])
     assert third.text.startswith(
         "KPI: Guidelines on facilitation measures for return-refill containers and packaging adopted"
