@@ -62,6 +62,15 @@ _FOLLOW_UP = re.compile(
     r"the same|that one|this one|else)\b",
     re.IGNORECASE,
 )
+# what a question sets aside ("the first version (not the later update)", "apart from the
+# definition, what else..."): its words are not what the question is about
+_SET_ASIDE = re.compile(
+    r"\((?:not|except|excluding)\b[^)]*\)|\b(?:not the|rather than|other than|apart from|except(?: for)?|"
+    r"excluding|instead of)\b[^,.;:?!()]*",
+    re.IGNORECASE,
+)
+
+
 _PRONOUNS = frozenset("it its that this they them those these one same else".split())
 _ACRONYM = re.compile(r"\b([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\b")
 
@@ -213,11 +222,14 @@ class Reader:
         text = question
         need: list[str] = []
         first = True
+        aside = [m.span() for m in _SET_ASIDE.finditer(question)]
         for match in TOKEN.finditer(question):
             token = match.group(0)
             folded = fold(token)
             opening, first = first, False
             if folded in STOPWORDS or (len(folded) < 2 and not folded.isdigit()):
+                continue
+            if any(start <= match.start() < end for start, end in aside):
                 continue
             name = _looks_like_name(token, opening) or is_country(folded)
             parts = [p for p in re.split(r"[-/]", folded) if p]

@@ -187,6 +187,16 @@ def test_a_hyphenated_word_is_read_by_the_parts_the_documents_use(assistant):
     assert based.missing_names() == ["bali"]
 
 
+def test_what_a_question_sets_aside_is_not_its_topic(assistant):
+    question = "who is writing the first version of the enforcement handbook (not the later update)?"
+    words = {w.text for w in assistant.answerer().read(question).words}
+    assert {"enforcement", "handbook"} <= words and "update" not in words and "later" not in words
+    answer = assistant.ask(question)
+    assert answer.citations[0].row.action.startswith("Develop the Enforcement Handbook")
+    apart = assistant.answerer().read("apart from the definition, what else was suggested for the plan?")
+    assert "definition" not in {w.text for w in apart.words}
+
+
 def test_names_in_the_routers_examples_are_topic_words_in_a_question(assistant):
     # the examples say "the Policy Commission" for a body: in a question it is what is asked about
     reading = assistant.answerer().read("why did the policy commission ask for an action plan?")
