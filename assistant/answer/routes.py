@@ -4,6 +4,7 @@ documents alone, every sentence followed by its citation marker."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -29,6 +30,10 @@ SENTENCE_SHARE = 0.5  # how much a sentence's own use of the question's words co
 RANK_STEP = 0.05  # what each place lower in the search costs a passage
 KIND_BONUS = 0.3  # what a sentence holding the kind of thing asked (a date, a figure) gains
 KEYWORD_SHARE = 0.25  # how much the keyword score adds to a hit's relevance, at most
+# a passage's length (log of its words) counts a little: a footnote of a few generic words
+# ("... is the official name of the WCO") otherwise matches a generic question best. Chosen on
+# dev (0.1-0.3 alike); a ranker learned on dev (eval/passage_ranking.py) weighs it ~0.3 of meaning
+LENGTH_SHARE = 0.2
 TOPIC_MIN = 0.5  # share of a list question's topic (by weight) a row must use to be listed
 
 
@@ -249,7 +254,7 @@ def passage_answer(
     relevance = relevance_of(weigh, hits)
     for rank, hit in enumerate(hits[: 5 if wanted else 3]):
         # the passage's relevance first; within it, the sentences that use the question's words
-        base = relevance(hit) - RANK_STEP * rank
+        base = relevance(hit) - RANK_STEP * rank + LENGTH_SHARE * math.log(max(len(hit.item.text.split()), 1))
         if hit.item.kind == "action":
             scored.append((base, rank, 0, hit, None))
             continue

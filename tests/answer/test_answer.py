@@ -316,6 +316,10 @@ def test_a_passage_answer_leads_with_the_sentence_that_answers(assistant):
     answer = assistant.ask("Who initiated informal consultations with the Brussels-based attachés?")
     first = answer.text.split(". ")[0]
     assert "the EU initiated informal consultations" in first, answer.text
+    # in a delegate's words: the paragraph that tells it outranks the one-line footnote that
+    # names the attachés (a short passage of generic words is no better an answer for it)
+    informal = assistant.ask("who kicked off the informal talks with the brussels attaches, and when?")
+    assert "in February 2023 the EU initiated informal consultations" in informal.text.split(" [1]")[0]
 
 
 @pytest.mark.parametrize(
