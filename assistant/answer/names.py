@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
+from ..ingest.timeframes import MONTHS, SEASONS, SHORT_MONTHS
 from ..words import fold
 from .lexicon import english_words
 
@@ -36,12 +37,9 @@ ASKS_PLACE = re.compile(
     r"\b(?:which|what) (?:city|town|venue|location)\b",
     re.IGNORECASE,
 )
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter"
-)
+_DATE_WORDS = "|".join(sorted({*MONTHS, *SHORT_MONTHS, *SEASONS}, key=len, reverse=True))
 # a place as documents give one: "held in Baku", "at COP29", "hosted in Brussels"
-_IN_A_PLACE = re.compile(rf"\b(?:in|at)\s+(?!(?:{_MONTHS})\b)[A-Z][\w'’-]+")
+_IN_A_PLACE = re.compile(rf"\b(?:in|at)\s+(?!(?i:{_DATE_WORDS})\b)[A-Z][\w'’-]+")
 
 
 def names_a_place(text: str) -> bool:
