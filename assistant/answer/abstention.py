@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
@@ -59,9 +60,17 @@ class Calibration:
 
     def __init__(self, path: Path = WEIGHTS, fingerprint: str | None = None):
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data["features"] != Evidence.names():
-            raise ValueError(f"{path} was fitted on {data['features']}; run `assistant tune`")
-        self.coef = np.asarray(data["coef"], dtype=np.float64)
+        # weights by name: evidence the fit never saw weighs 0 (the fitted model, exactly), so
+        # `assistant tune` can run after a feature is added; evidence no longer gathered is a
+        # different model, said once
+        fitted = dict(zip(data["features"], data["coef"], strict=True))
+        if gone := set(fitted) - set(Evidence.names()):
+            warnings.warn(
+                f"{path} weighs evidence no longer gathered ({', '.join(sorted(gone))}): "
+                "run `assistant tune`",
+                stacklevel=2,
+            )
+        self.coef = np.asarray([fitted.get(name, 0.0) for name in Evidence.names()], dtype=np.float64)
         self.intercept = float(data["intercept"])
         self.threshold = float(data["threshold"])
         # below the closest any answerable dev question came in meaning, nothing answers

@@ -438,3 +438,38 @@ def test_tuning_fits_on_dev_only_and_writes_where_it_is_told(assistant, tmp_path
     )
     assert labelled.alike(detail) > labelled.alike(owner)
     assert Calibration(abstention_path, "another-model").alike(detail) == labelled.prior
+
+
+def test_abstention_weights_are_read_by_the_evidence_they_name(tmp_path):
+    """Evidence added after a fit weighs nothing until `assistant tune` refits, so tune can run;
+    evidence the fit weighed but no longer gathered is said, naming the file and the remedy."""
+    import json
+
+    from assistant.answer.abstention import Calibration, Evidence
+
+    names = Evidence.names()
+    older = tmp_path / "abstention.json"
+    older.write_text(
+        json.dumps(
+            {"features": names[:-1], "coef": [1.0] * (len(names) - 1), "intercept": 0.0, "threshold": 0.5}
+        )
+    )
+    calibration = Calibration(older)
+    assert calibration.coef.tolist() == [1.0] * (len(names) - 1) + [0.0]
+    evidence = Evidence(*[0.5] * len(names))
+    assert calibration.probability(evidence) == calibration.probability(
+        Evidence(*[0.5] * (len(names) - 1), **{names[-1]: 9.0})
+    )
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(
+        json.dumps(
+            {
+                "features": [*names, "gone"],
+                "coef": [1.0] * (len(names) + 1),
+                "intercept": 0.0,
+                "threshold": 0.5,
+            }
+        )
+    )
+    with pytest.warns(UserWarning, match=r"renamed\.json.*gone.*assistant tune"):
+        Calibration(renamed)
