@@ -3,6 +3,7 @@ for, build that answer from the documents, then decide on the evidence whether i
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -37,9 +38,10 @@ from .routes import (
 )
 from .search import Hit
 
-# How far the router's lean towards a row's field (0 to 1, 0.5 undecided) moves the choice
-# between a row and a passage of equal relevance (tuned on dev).
-FIELD_LEAN = 0.4
+# How far the router's belief that a row's field is asked moves the choice between a row and
+# a passage of equal relevance, per unit of its log-odds (tuned on dev): a question surely asking
+# for an owner or a date is answered by a row unless a passage is much closer to it.
+FIELD_LEAN = 0.1
 SURE_LIST = 0.8  # a list route believed less than this gives way when it finds no row
 HITS = 12  # passages and rows searched for each question
 ROW_MIN = 0.25  # a row this far from the question in meaning is never its answer
@@ -174,7 +176,7 @@ class Answerer:
             )
         passages = [h for h in hits if h.item.kind == "passage"][:3]
         (row, row_score), (_, passage_score) = best_row_and_passage(reading, rows, passages)
-        lean = FIELD_LEAN * (reading.field_share - 0.5)
+        lean = FIELD_LEAN * _log_odds(reading.field_share)
         if row is not None and row.dense >= ROW_MIN and row_score + lean >= passage_score:
             alike = self._rows_alike(reading, row)
             if len(alike) > 1:  # "the KPIs for waste": a topic several rows share, not one action
@@ -314,3 +316,8 @@ class Answerer:
             if d.kind in kinds and (not years or any(d.date.startswith(y) for y in years))
         )
         return docs or None
+
+
+def _log_odds(p: float) -> float:
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
