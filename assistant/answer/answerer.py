@@ -184,7 +184,7 @@ class Answerer:
                 return list_answer(
                     self.lib, reading.question, alike, describe(ActionFilter(), topic), reading.fields
                 )
-            return row_answer(self.lib, reading.question, [row.item.id], reading.fields, row.dense)
+            return row_answer(self.lib, reading.question, [row.item.id], reading.asked_fields, row.dense)
         return passage_answer(self.lib, reading, hits, focus, focus.vector if focus is not None else None)
 
     def _rows_alike(self, reading: Reading, best: Hit) -> list[int]:

@@ -117,9 +117,15 @@ class Reading:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """Row fields the question asks for, likeliest first (those the router gives weight)."""
+        """Row fields the question asks for, likeliest first; the likeliest when it asks none."""
+        return self.asked_fields or tuple(sorted(FIELDS, key=lambda f: -self.routes.get(f, 0.0)))[:1]
+
+    @property
+    def asked_fields(self) -> tuple[str, ...]:
+        """Row fields the question asks for, likeliest first (those the router gives weight):
+        none for "what is the wildlife operation about?"."""
         ranked = sorted(FIELDS, key=lambda f: -self.routes.get(f, 0.0))
-        return tuple(f for f in ranked if self.routes.get(f, 0.0) >= 0.15) or ranked[:1]
+        return tuple(f for f in ranked if self.routes.get(f, 0.0) >= 0.15)
 
     @property
     def field_share(self) -> float:

@@ -20,7 +20,7 @@ from .abstention import Evidence
 from .library import Library
 from .names import ASKS_COUNTRIES, ASKS_PERSON, ASKS_PLACE, names_a_country, names_a_person, names_a_place
 from .reading import Reading
-from .rendering import Answer, Citation, clean_quote, fields_text, quoted
+from .rendering import FIELDS, Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit
 
 MAX_SENTENCES = 3
@@ -40,21 +40,27 @@ TOPIC_MIN = 0.5  # share of a list question's topic (by weight) a row must use t
 def row_answer(
     lib: Library, question: str, row_ids: list[int], fields: tuple[str, ...], score: float
 ) -> Answer:
-    """The fields of rows, those asked first, each row quoted by its action and cited."""
+    """The fields of rows, those asked first, each row quoted by its action and cited; with no
+    field asked ("what is the wildlife operation about?"), the action first."""
     citations: list[Citation] = []
     sentences = []
     for row_id in row_ids:
         row = lib.rows[row_id]
         citations.append(lib.row_citation(row_id, score))
-        asked = fields[:1] if fields else ("owner",)
+        asked = fields[:1]
         rest = [f for f in ("owner", "when", "priority", "kpi", "status") if f not in asked]
         if not row.status:
             rest = [f for f in rest if f != "status"]
-        # the field asked first, then the action it belongs to and the rest of its row
-        sentences.append(
-            f"{_capital(fields_text(row, asked, only=True))} [{len(citations)}]. "
-            f"Action: {quoted(row.action)} — {fields_text(row, rest, only=True)} [{len(citations)}]."
-        )
+        n = len(citations)
+        if asked:  # the field asked first, then the action it belongs to and the rest of its row
+            sentences.append(
+                f"{_capital(fields_text(row, asked, only=True))} [{n}]. "
+                f"Action: {quoted(row.action)} — {fields_text(row, rest, only=True)} [{n}]."
+            )
+        else:
+            sentences.append(
+                f"The plan's action: {quoted(row.action)} — {fields_text(row, rest, only=True)} [{n}]."
+            )
         status = lib.status_for(row)
         if status is not None and (citation := _status_citation(lib, status, score)) is not None:
             citations.append(citation)
@@ -338,7 +344,7 @@ def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:
         unknown=reading.unknown_share(),
         uncovered=reading.rarest_uncovered(keys_of(text)),
         missing_names=float(len(reading.missing_names())),
-        kind_missing=float(_kind_missing(reading, answer)),
+        kind_missing=float(_kind_missing(reading, answer, lib)),
     )
 
 
@@ -401,7 +407,7 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
     return bool(DATE.search(text))
 
 
-def _kind_missing(reading: Reading, answer: Answer) -> bool:
+def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
     """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
     country for "which countries", a person for "who chaired", a sum for "what budget", a
     place for "where was it held", a date for "when". A row's lead is the field it gives, up
@@ -411,11 +417,11 @@ def _kind_missing(reading: Reading, answer: Answer) -> bool:
     if wanted is None:
         return False
     if answer.route == "field":  # an action's countries or sums are in its words, not a field
-        lead = (
-            answer.text
-            if wanted in ("country", "person", "money", "place")
-            else answer.text.split(" [", 1)[0]
-        )
+        if wanted in ("country", "person", "money", "place"):
+            lead = answer.text
+        else:  # the field asked, or with none asked the row's fields ("Two (2) workshops" counts no officers)
+            row = lib.rows[answer.subject["rows"][0]]
+            lead = fields_text(row, answer.subject["fields"][:1] or FIELDS, only=True)
         return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
     return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)

@@ -103,6 +103,16 @@ def test_an_owner_question_leads_with_the_owner_then_the_row_and_its_status(assi
     _quotes_are_verbatim(answer)
 
 
+def test_a_question_about_an_action_asking_no_field_leads_with_the_action(assistant):
+    """No field asked, none put first: "Priority: A" does not answer "what is it about?"."""
+    answer = assistant.ask("what is the wildlife trafficking operation about?")
+    assert not answer.abstained and answer.citations[0].row.row == 18
+    assert answer.text.startswith(
+        "The plan's action: “Prepare and implement an Operation on wildlife trafficking”"
+    )
+    assert "body in charge: EC" in answer.text and "priority: A" in answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "row", "lead"),
     [
