@@ -7,6 +7,7 @@ The test split is never read here: `assistant eval` reports it afterwards.
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from ..answer.abstention import EXAMPLES as ABSTENTION_EXAMPLES
 from ..answer.abstention import WEIGHTS as ABSTENTION_WEIGHTS
 from ..answer.abstention import Evidence, alike_unanswered
-from ..answer.router import EXAMPLES, ROUTES, features_of, frame_keys, frame_text
+from ..answer.router import EXAMPLES, ROUTES, Router, features_of, frame_keys, frame_text
 from ..answer.router import WEIGHTS as ROUTER_WEIGHTS
 from ..engine import Assistant
 from .evaluation import Question
@@ -33,6 +34,7 @@ KIND_ROUTES = {
 }
 # topics put in place of X in the examples, so that the router learns the frame, not the topic
 FILLERS = ("the waste procedures", "the training workshop", "this action", "the survey")
+FOLDS = 5  # routers fitted, each without a fifth of dev, to read the abstention's evidence
 REFUSED_ON_DEV = 0.03  # share of answerable dev questions the threshold may refuse
 DENSE_MARGIN = 0.05  # how far under the least similar answerable dev question the floor lies
 REGULARISATION = 3.0  # inverse strength (C) of the logistic regressions' L2 penalty
@@ -82,20 +84,49 @@ def fit_router(assistant: Assistant, dev: list[Question], path: Path = ROUTER_WE
 
 def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The evidence each dev question's answer was decided on, whether it is answerable, and
-    the question's vector (as the answerer reads it)."""
-    features, labels, vectors = [], [], []
-    for question in dev:
-        if question.other_language:
-            continue
-        history = []
-        for previous in question.history:
-            history.append(assistant.ask(previous, history))
-        answer = assistant.ask(question.question, history)
-        if answer.evidence is not None:  # routes decided without evidence (lists, GCAP items) teach nothing
-            features.append(answer.evidence.vector())
-            labels.append(int(question.answerable))
-            vectors.append(assistant.answerer().read(question.question).vector)
-    return np.vstack(features), np.asarray(labels), np.vstack(vectors).astype(np.float32)
+    the question's vector (as the answerer reads it), each read by a router fitted without it.
+
+    The router learns from the dev questions themselves, so it is surer of them than of any
+    question it has not seen, and so is every piece of evidence its routes shape (the answer's
+    kind, its row, the date or figure it must give). A new question is one it has not seen:
+    the abstention is fitted on evidence gathered the same way (FOLDS routers, each without a
+    fifth of dev), not on the router's memory of its own examples."""
+    rows: list[tuple[int, np.ndarray, int, np.ndarray]] = []  # (place in dev, evidence, label, vector)
+    answerer = assistant.answerer()
+    kept = answerer.reader.router
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "router.json"
+        for fold in range(FOLDS):
+            fit_router(assistant, [q for n, q in enumerate(dev) if n % FOLDS != fold], path)
+            answerer.reader.router = Router(assistant.embedder.fingerprint, path)
+            try:
+                rows += [(n, *_evidence(assistant, q)) for n, q in enumerate(dev) if n % FOLDS == fold]
+            finally:
+                answerer.reader.router = kept
+    rows = sorted((r for r in rows if r[1] is not None), key=lambda r: r[0])
+    return (
+        np.vstack([r[1] for r in rows]),
+        np.asarray([r[2] for r in rows]),
+        np.vstack([r[3] for r in rows]).astype(np.float32),
+    )
+
+
+def _evidence(assistant: Assistant, question: Question) -> tuple[np.ndarray | None, int, np.ndarray | None]:
+    """The evidence a question's answer was decided on (None for routes decided without it:
+    lists, GCAP items, another language), whether it is answerable, and its vector."""
+    if question.other_language:
+        return None, 0, None
+    history = []
+    for previous in question.history:
+        history.append(assistant.ask(previous, history))
+    answer = assistant.ask(question.question, history)
+    if answer.evidence is None:
+        return None, 0, None
+    return (
+        answer.evidence.vector(),
+        int(question.answerable),
+        assistant.answerer().read(question.question).vector,
+    )
 
 
 def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTENTION_WEIGHTS) -> dict:
