@@ -14,6 +14,10 @@ only the corpus, not the code nor the other sets) was first scored as a check on
 A sixth (delegates-f: 80 questions written the same way, later the same day) was checked
 against all earlier questions; 17 near-copies (cosine >= 0.95, or >= 0.9 with the same kind)
 were left out and the other 63 (15 unanswerable) appended whole to dev after one scoring.
+A seventh (delegates-g: 90 written the same way on 2026-11-24, a new session) lost 26
+near-copies by the same rule; the other 64 (14 unanswerable) were scored at 025007e (hit@1
+0.680, accuracy 0.680, unanswerable recall 0.643, answerable abstained 0.040), used to judge
+two abstention features, then appended whole to dev.
 """
 
 import json
