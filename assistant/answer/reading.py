@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import distance
 
+from ..ingest.acronyms import defined_in
 from ..ingest.actions import ActionFilter
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
@@ -348,8 +349,9 @@ class Reader:
 
     def filters(self, text: str, reading: Reading, dates: dict[str, str | None]) -> ActionFilter:
         """The action-table filters a question names (its `dates` read once by `read`)."""
-        body = team = None
+        body = team = involved = None
         asks_team = bool(re.search(r"\bteams?\b|\bunits?\b", text, re.IGNORECASE))
+        asks_body = bool(re.search(r"\bbod(?:y|ies)\b|\bin charge\b", text, re.IGNORECASE))
         for name in sorted(self.bodies | self.teams | self.spelled.keys(), key=len, reverse=True):
             # "Facilitation" inside "Procedures and Facilitation Sub-directorate" is not the team
             if not re.search(
@@ -359,7 +361,9 @@ class Reader:
             ):
                 continue
             name = self.spelled.get(name, name)
-            if name in self.teams and (name not in self.bodies or asks_team):
+            if name in self.teams and name in self.bodies and not (asks_team or asks_body):
+                involved = involved or name  # "what does CBD have a hand in": as either
+            elif name in self.teams and (name not in self.bodies or asks_team):
                 team = team or name
             else:
                 body = body or name
@@ -373,6 +377,7 @@ class Reader:
         where = ActionFilter(
             body=body,
             team=team,
+            involved=involved,
             priority=priority,
             so=so.group(1).replace(" ", "") if so else None,
             section=f"SP{section.group(1)}" if section else None,
@@ -387,7 +392,13 @@ class Reader:
         """A section or strategic objective named by its title ("the research part",
         "actions that support revenue collection"), when most of the topic is that title; a
         word that named a body or a team ("the Facilitation team") names nothing else."""
-        names = [n for v in (where.body, where.team) if v for n in (v, self.long_forms.get(fold(v), ""))]
+        defined = defined_in(reading.question)  # "the Capacity Building Directorate (CBD)"
+        names = [
+            n
+            for v in (where.body, where.team, where.involved)
+            if v
+            for n in (v, self.long_forms.get(fold(v), ""), defined.get(v, ""))
+        ]
         named = {fold(t) for n in names for t in TOKEN.findall(n)}
         topic = [w for w in reading.topic if w.matches and w.how != "neighbour" and w.text not in named]
         total = sum(w.weight for w in topic)

@@ -443,6 +443,7 @@ def describe(where: ActionFilter, topic: list[str] = ()) -> str:
     for name, label in (
         ("body", "body in charge"),
         ("team", "responsible team"),
+        ("involved", "body in charge or responsible team"),
         ("priority", "priority"),
         ("so", "strategic objective"),
         ("section", "section"),

@@ -30,19 +30,28 @@ def _core(acronym: str) -> str:
     return acronym[:-1] if acronym.endswith("s") and acronym[:-1].isupper() else acronym
 
 
+def defined_in(text: str) -> dict[str, str]:
+    """Acronym -> long form for each one a text defines: "the Capacity Building Directorate
+    (CBD)" (the shortest run of words before the brackets whose initials spell it)."""
+    found: dict[str, str] = {}
+    for match in _EXPLICIT.finditer(text):
+        short = _core(match.group(2))
+        words = match.group(1).split()
+        for start in range(len(words) - 1, -1, -1):  # the shortest tail whose initials fit
+            candidate = words[start:]
+            if _initials(candidate) == short.upper() and candidate[0][:1].isupper():
+                found.setdefault(short, " ".join(candidate))
+                break
+    return found
+
+
 def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
     """Acronym -> long form, from explicit definitions first, then title-case spellings."""
     texts = list(texts)
     found: dict[str, str] = {}
     for text in texts:
-        for match in _EXPLICIT.finditer(text):
-            short = _core(match.group(2))
-            words = match.group(1).split()
-            for start in range(len(words) - 1, -1, -1):  # the shortest tail whose initials fit
-                candidate = words[start:]
-                if _initials(candidate) == short.upper() and candidate[0][:1].isupper():
-                    found.setdefault(short, " ".join(candidate))
-                    break
+        for short, long_form in defined_in(text).items():
+            found.setdefault(short, long_form)
     used = {m.group(1) for text in texts for m in _ACRONYM.finditer(text)}
     phrases = sorted({m.group(1) for text in texts for m in _TITLE_PHRASE.finditer(text)}, key=len)
     # every span of every phrase by its initials, in the order they are tried: shortest phrase

@@ -342,6 +342,7 @@ def table_text(pages_text: list[str]) -> str:
 class ActionFilter:
     body: str | None = None
     team: str | None = None
+    involved: str | None = None  # a name that is a body in some rows, a team in others: either
     priority: str | None = None
     so: str | None = None
     section: str | None = None
@@ -362,6 +363,8 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.body and not has(row.body_in_charge, f.body):
         return False
     if f.team and not has(row.responsible_team, f.team):
+        return False
+    if f.involved and not (has(row.body_in_charge, f.involved) or has(row.responsible_team, f.involved)):
         return False
     if f.priority and row.priority.lower() != f.priority.lower():
         return False

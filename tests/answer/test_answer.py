@@ -187,6 +187,29 @@ def test_a_body_or_team_named_by_its_long_form_is_the_same_filter(assistant):
         assert f" {short}:" in by_name.text.splitlines()[0]
 
 
+def test_a_name_that_is_a_body_in_one_row_and_a_team_in_others_lists_both(assistant):
+    """CBD is a body in charge of row 2 and the responsible team of nine rows: "what does CBD
+    have a hand in" lists every row it is either in (not the one row it is in charge of, as it
+    did); "the CBD team", "CBD is in charge of" only the one asked. The long form a delegate
+    gives in brackets names CBD, not the section "Build capacity"."""
+    from assistant.ingest.actions import ActionFilter, matches
+
+    rows = assistant.answerer().lib.rows
+    as_team = {i for i, r in rows.items() if matches(r, ActionFilter(team="CBD"))}
+    as_body = {i for i, r in rows.items() if matches(r, ActionFilter(body="CBD"))}
+    assert len(as_body) == 1 and len(as_team | as_body) == 9  # the case this test is about
+    for question in (
+        "which actions does CBD have a hand in?",
+        "which actions does the Capacity Building Directorate (CBD) have a hand in?",
+    ):
+        answer = assistant.ask(question)
+        assert answer.route == "list" and set(answer.subject["rows"]) == as_team | as_body, answer.text
+        assert "body in charge or responsible team CBD" in answer.text.splitlines()[0]
+        assert "section" not in answer.text.splitlines()[0]
+    assert set(assistant.ask("what is the CBD team working on?").subject["rows"]) == as_team
+    assert set(assistant.ask("which actions is CBD in charge of?").subject["rows"]) == as_body
+
+
 def test_a_hyphenated_word_is_read_by_the_parts_the_documents_use(assistant):
     styled = assistant.answerer().read("is the DEMETER-style operation on ozone top priority?")
     words = {w.text: w for w in styled.words}

@@ -1,0 +1,19 @@
+"""Acronyms a text defines, and those the documents spell out elsewhere."""
+
+from assistant.ingest.acronyms import defined_in, find_acronyms
+
+
+def test_a_definition_is_the_shortest_run_of_words_whose_initials_spell_it():
+    text = "what do the Capacity Building Directorate (CBD) and the Research and Policy Unit (RPU) lead?"
+    assert defined_in(text) == {"CBD": "Capacity Building Directorate", "RPU": "Research and Policy Unit"}
+    assert defined_in("the plan (GCAP) and the waste (rubbish)") == {}  # initials that do not spell it
+
+
+def test_the_documents_define_an_acronym_once_and_spell_others_in_title_case():
+    found = find_acronyms(
+        [
+            "Parties to Multilateral Environmental Agreements (MEAs) met.",
+            "The Standard Operating Procedures were drafted; each SOP is short.",
+        ]
+    )
+    assert found == {"MEA": "Multilateral Environmental Agreements", "SOP": "Standard Operating Procedures"}
