@@ -19,7 +19,7 @@ from . import language
 from .abstention import Calibration
 from .lexicon import NEIGHBOURS
 from .library import Library
-from .reading import Reader, Reading, Word
+from .reading import Reader, Reading, Word, asks_meaning
 from .rendering import Answer
 from .router import FIELDS, Router
 from .routes import (
@@ -58,6 +58,7 @@ _UPDATE = re.compile(
     r"\blatest update\b|\bprogress report\b",
     re.IGNORECASE,
 )
+_IDENTITY = frozenset("what who is are was were the a an s".split())  # "what's the PTC?"
 _DRAFT = re.compile(r"\bdraft (?:action )?plan\b", re.IGNORECASE)
 
 
@@ -148,7 +149,9 @@ class Answerer:
             return status_list_answer(self.lib, question, status) or abstain(
                 question, hits, f"The updates list no item as {status}.", self.lib
             )
-        if reading.route == "list" and (listed := self._list(reading)) is not None:
+        if (reading.route == "list" or self._names_rows_only(reading)) and (
+            listed := self._list(reading)
+        ) is not None:
             # rows chosen by a filter (a body, a priority, dates) are the answer; rows chosen by
             # their words alone are evidence, weighed like any other answer
             return listed if reading.where != ActionFilter() else self._decide(reading, listed, hits)
@@ -202,6 +205,23 @@ class Answerer:
         close = [i for i, d in zip(ids, dense, strict=True) if d >= best.dense - ALIKE]
         return sorted(close, key=lambda i: (self.lib.rows[i].doc, self.lib.rows[i].row)) or [best.item.id]
 
+    def _names_rows_only(self, reading: Reading) -> bool:
+        """A question naming a body or a team and nothing else the index knows ("what is CBD
+        working on?", "what does the Enforcement Committee own?") asks for its rows, whatever
+        field the router leans to: no one action is its subject."""
+        where = reading.where
+        codes = [c for c in (where.body, where.team, where.involved) if c]
+        # "when was the plan adopted by the Council?" is about an event the router reads as prose
+        if not codes or reading.routes["passage"] >= 0.5 or asks_meaning(reading.question):
+            return False
+        if self._beyond_filters(reading, where):
+            return False
+        # "what is the PTC?", "who is CBD?" ask what it is, not what it does
+        rest = self.reader.codes_for_names(reading.text)
+        for code in codes:
+            rest = re.sub(rf"\b{re.escape(code)}\b", " ", rest)
+        return any(fold(t) not in _IDENTITY for t in TOKEN.findall(rest))
+
     def _list(self, reading: Reading) -> Answer | None:
         """Every row a list question selects, by its filters and its topic words. A list that
         finds nothing, by topic alone or on the router's weak belief, is no list: the question
@@ -226,7 +246,18 @@ class Answerer:
             if not tied:
                 return Reading(reading.question, reading.text, [], reading.routes)
             reading = replace(reading, words=[w for w in reading.words if w.text in fold(tied.group(1))])
+        kept = self._beyond_filters(reading, where)
+        # only the words that narrow: those in fewer than half the rows
+        rows = len(self.lib.rows) or 1
+        kept = [w for w in kept if self._rows_using(w) < rows / 2]
+        return Reading(reading.question, reading.text, kept, reading.routes)
+
+    def _beyond_filters(self, reading: Reading, where: ActionFilter) -> list[Word]:
+        """The topic words the index knows that no filter spent (a body, a team, a section's
+        title, a date): what a question asks about beyond the rows its filters choose."""
         spent = " ".join(str(v) for v in where.__dict__.values() if v).lower()
+        for code in (where.body, where.team, where.involved):  # "the Enforcement Committee"
+            spent += " " + " ".join(self.reader.names_of(code, reading.text)).lower() if code else ""
         for name, value, title in self.lib.categories:
             if getattr(where, name) == value:
                 spent += " " + title.lower()
@@ -242,10 +273,7 @@ class Answerer:
             if word.text in PERIOD_NAMES:
                 continue
             kept.append(word)
-        # only the words that narrow: those in fewer than half the rows
-        rows = len(self.lib.rows) or 1
-        kept = [w for w in kept if self._rows_using(w) < rows / 2]
-        return Reading(reading.question, reading.text, kept, reading.routes)
+        return kept
 
     def _rows_using(self, word: Word) -> int:
         return sum(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import distance
 
-from ..ingest.acronyms import defined_in
+from ..ingest.acronyms import defined_in, named_by_initials
 from ..ingest.actions import ActionFilter
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
@@ -342,14 +342,32 @@ class Reader:
         return reading
 
     def codes_for_names(self, text: str) -> str:
-        """The text with each body or team the documents spell out written as its code."""
+        """The text with each body or team the documents spell out written as its code, and
+        each one named by words whose initials spell its code ("the Enforcement Committee")."""
         for long, short in self.spelled.items():
             text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, text, flags=re.IGNORECASE)
+        for short, long in named_by_initials(text, self.bodies | self.teams).items():
+            text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, text)
         return text
+
+    def names_of(self, code: str, question: str) -> list[str]:
+        """The words that may name a body or team in a question: its code, the long form the
+        documents give it, one the question defines in brackets, or words whose initials spell it."""
+        return [
+            name
+            for name in (
+                code,
+                self.long_forms.get(fold(code), ""),
+                defined_in(question).get(code, ""),
+                named_by_initials(question, [code]).get(code, ""),
+            )
+            if name
+        ]
 
     def filters(self, text: str, reading: Reading, dates: dict[str, str | None]) -> ActionFilter:
         """The action-table filters a question names (its `dates` read once by `read`)."""
         body = team = involved = None
+        text = self.codes_for_names(text)
         asks_team = bool(re.search(r"\bteams?\b|\bunits?\b", text, re.IGNORECASE))
         asks_body = bool(re.search(r"\bbod(?:y|ies)\b|\bin charge\b", text, re.IGNORECASE))
         for name in sorted(self.bodies | self.teams | self.spelled.keys(), key=len, reverse=True):
@@ -392,12 +410,8 @@ class Reader:
         """A section or strategic objective named by its title ("the research part",
         "actions that support revenue collection"), when most of the topic is that title; a
         word that named a body or a team ("the Facilitation team") names nothing else."""
-        defined = defined_in(reading.question)  # "the Capacity Building Directorate (CBD)"
         names = [
-            n
-            for v in (where.body, where.team, where.involved)
-            if v
-            for n in (v, self.long_forms.get(fold(v), ""), defined.get(v, ""))
+            n for v in (where.body, where.team, where.involved) if v for n in self.names_of(v, reading.text)
         ]
         named = {fold(t) for n in names for t in TOKEN.findall(n)}
         topic = [w for w in reading.topic if w.matches and w.how != "neighbour" and w.text not in named]
@@ -436,6 +450,11 @@ def _looks_like_name(token: str, opening: bool) -> bool:
     if any(c.isupper() for c in token[1:]):
         return True
     return token[:1].isupper() and not opening
+
+
+def asks_meaning(question: str) -> bool:
+    """Whether a question asks what a name stands for or means ("TTA = ?", "what does EC mean")."""
+    return _ACRONYM_CUE.search(question) is not None
 
 
 def _asked_acronym(question: str) -> str | None:

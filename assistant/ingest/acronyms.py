@@ -45,6 +45,36 @@ def defined_in(text: str) -> dict[str, str]:
     return found
 
 
+# the last word of a body's or a team's name: "the Enforcement Committee", "the Research Unit"
+_ORGANISATION = re.compile(
+    r"committees?|commissions?|councils?|(?:sub-?)?directorates?|units?|teams?|groups?|divisions?|"
+    r"programmes?|programs?|secretariats?|offices?",
+    re.IGNORECASE,
+)
+
+
+def named_by_initials(text: str, codes: Iterable[str]) -> dict[str, str]:
+    """Code -> the words of `text` that name it by their initials, ending in an organisation's
+    noun: "the Enforcement Committee" is EC, "the capacity building directorate" CBD, where
+    EC and CBD are among `codes` (a table's bodies and teams), though no document spells
+    them out. The shortest such run of words before the noun; none for a run of function words."""
+    wanted = {c.upper(): c for c in codes if c.isalpha() and c.isupper()}
+    words = list(re.finditer(r"[A-Za-z][\w’'-]{0,40}", text))
+    found: dict[str, str] = {}
+    for n, word in enumerate(words):
+        if not _ORGANISATION.fullmatch(word.group()):
+            continue
+        for start in range(n - 1, max(-1, n - 6), -1):
+            run = [w.group() for w in words[start : n + 1]]
+            if run[0].lower() in _FUNCTION_WORDS:
+                continue
+            code = wanted.get(_initials(run))
+            if code is not None:
+                found.setdefault(code, text[words[start].start() : word.end()])
+                break
+    return found
+
+
 def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
     """Acronym -> long form, from explicit definitions first, then title-case spellings."""
     texts = list(texts)

@@ -210,6 +210,30 @@ def test_a_name_that_is_a_body_in_one_row_and_a_team_in_others_lists_both(assist
     assert set(assistant.ask("which actions is CBD in charge of?").subject["rows"]) == as_body
 
 
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("What is the Enforcement Committee in charge of?", "16 action(s) match body in charge EC:"),
+        ("what does the Enforcement Comittee own", "16 action(s) match body in charge EC:"),
+        ("what is the CBD working on", "9 action(s) match body in charge or responsible team CBD:"),
+        (
+            "what does the Facilitation team have on its plate",
+            "9 action(s) match responsible team Facilitation:",
+        ),
+    ],
+)
+def test_a_body_or_team_asked_about_with_nothing_else_lists_its_rows(assistant, question, heading):
+    """A body by words whose initials spell its code (the plan never spells EC out), and a
+    question naming only a body or a team, whatever its verb: its rows, not a passage."""
+    answer = assistant.ask(question)
+    assert answer.route == "list" and answer.text.startswith(heading), answer.text[:200]
+
+
+def test_what_a_body_is_and_what_it_did_are_not_its_rows(assistant):
+    for question in ("what is the PTC?", "when was the plan adopted by the council?"):
+        assert assistant.ask(question).route != "list", question
+
+
 def test_a_hyphenated_word_is_read_by_the_parts_the_documents_use(assistant):
     styled = assistant.answerer().read("is the DEMETER-style operation on ozone top priority?")
     words = {w.text: w for w in styled.words}

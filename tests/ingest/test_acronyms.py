@@ -1,6 +1,6 @@
 """Acronyms a text defines, and those the documents spell out elsewhere."""
 
-from assistant.ingest.acronyms import defined_in, find_acronyms
+from assistant.ingest.acronyms import defined_in, find_acronyms, named_by_initials
 
 
 def test_a_definition_is_the_shortest_run_of_words_whose_initials_spell_it():
@@ -17,3 +17,17 @@ def test_the_documents_define_an_acronym_once_and_spell_others_in_title_case():
         ]
     )
     assert found == {"MEA": "Multilateral Environmental Agreements", "SOP": "Standard Operating Procedures"}
+
+
+def test_a_body_named_by_words_whose_initials_spell_its_code():
+    codes = ["EC", "CBD", "CBC", "RPU", "PMM team", "Policy Commission"]
+    assert named_by_initials("What is the Enforcement Committee in charge of?", codes) == {
+        "EC": "Enforcement Committee"
+    }
+    assert named_by_initials("what does the capacity building directorate lead", codes) == {
+        "CBD": "capacity building directorate"
+    }
+    assert named_by_initials("the Research and Policy Unit", codes) == {"RPU": "Research and Policy Unit"}
+    # initials that spell no code, and words that end in no organisation's noun, name nothing
+    assert named_by_initials("the environmental crime unit", codes) == {}
+    assert named_by_initials("the Enforcement Chapter and the committee", codes) == {}
