@@ -8,7 +8,7 @@ import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.exports import table, xlsx_bytes
-from assistant.ingest.actions import NOT_ASSIGNED, bodies_of, select
+from assistant.ingest.actions import NOT_ASSIGNED, bodies_of, select, teams_of
 from ui.common import DOCUMENTS_PAGE, escape, get_assistant
 
 # what staff filter on, visible without scrolling sideways at 1400 px; the rest on request
@@ -65,7 +65,7 @@ def options(values) -> list[str]:
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     bodies = c1.multiselect("Body in charge", options(b for r in rows for b in bodies_of(r)))
-    teams = c2.multiselect("Responsible team", options(t for r in rows for t in r.responsible_team))
+    teams = c2.multiselect("Responsible team", options(t for r in rows for t in teams_of(r)))
     priorities = c3.multiselect("Priority", options(r.priority for r in rows))
     objectives = c4.multiselect(
         "Strategic objective", options(o for r in rows for o in r.strategic_objectives)

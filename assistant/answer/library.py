@@ -9,7 +9,7 @@ import numpy as np
 
 from ..index.embedding import Embedder
 from ..index.storage import Generation
-from ..ingest.actions import ActionRow
+from ..ingest.actions import ActionRow, teams_of
 from ..ingest.items import Item
 from ..ingest.status import StatusItem
 from .lexicon import Lexicon
@@ -36,7 +36,7 @@ class Library:
         self.statuses = [StatusItem(**i.data) for i in items if i.kind == "status"]
         self.passages = {i.id: i for i in items if i.kind == "passage"}
         self.bodies = {b for r in self.rows.values() for b in r.body_in_charge if is_name(b)}
-        self.teams = {t for r in self.rows.values() for t in r.responsible_team if is_name(t)}
+        self.teams = {t for r in self.rows.values() for t in teams_of(r) if is_name(t)}
         self.lexicon = Lexicon(generation.terms(), generation.item_count(), example_words())
         self.categories = self._categories()
 

@@ -159,9 +159,26 @@ NOT_ASSIGNED = "not assigned"  # a row whose body-in-charge cell names no body
 
 
 def bodies_of(row: ActionRow) -> list[str]:
-    """The bodies a row names as in charge, or [NOT_ASSIGNED] when it names none ("TBD", "All",
-    an empty cell, or only a body to coordinate with)."""
-    return [b for b in row.body_in_charge if named_body(b)] or [NOT_ASSIGNED]
+    """The bodies a row's body-in-charge cell names, those it coordinates with included ("CBC;
+    In coordination with PTC" names CBC and PTC), or [NOT_ASSIGNED] when it names none ("TBD",
+    "All", an empty cell)."""
+    return [b for value in row.body_in_charge for b in _named_in(value) if named_body(b)] or [NOT_ASSIGNED]
+
+
+# "CBD in coordination with Facilitation", "In coordination with PTC": both are named; a remark
+# in brackets ("Comm (for coordination, on the basis of ...)") is not a name
+_COORDINATION = re.compile(r"(?:^|\s+)in coordination with\s+", re.IGNORECASE)
+_REMARK = re.compile(r"\s*\(.*?(?:\)|$)", re.DOTALL)
+
+
+def _named_in(value: str) -> list[str]:
+    return [p.strip() for p in _COORDINATION.split(_REMARK.sub("", value)) if p.strip()]
+
+
+def teams_of(row: ActionRow) -> list[str]:
+    """The teams a row's responsible-team cell names, those it coordinates with included
+    ("CBD in coordination with Facilitation" names CBD and Facilitation)."""
+    return [t for value in row.responsible_team for t in _named_in(value) if t.lower() not in _NOT_ASSIGNED]
 
 
 def row_id(doc: str, row: int) -> str:
@@ -360,11 +377,12 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
         wanted = wanted.lower()
         return any(wanted == v.lower() or re.search(rf"\b{re.escape(wanted)}\b", v.lower()) for v in values)
 
-    if f.body and not has(row.body_in_charge, f.body):
+    # the bodies and teams a row names as such, as the Actions page offers them
+    if f.body and not has(bodies_of(row), f.body):
         return False
-    if f.team and not has(row.responsible_team, f.team):
+    if f.team and not has(teams_of(row), f.team):
         return False
-    if f.involved and not (has(row.body_in_charge, f.involved) or has(row.responsible_team, f.involved)):
+    if f.involved and not (has(bodies_of(row), f.involved) or has(teams_of(row), f.involved)):
         return False
     if f.priority and row.priority.lower() != f.priority.lower():
         return False
@@ -401,7 +419,8 @@ def select(
     text: str = "",
 ) -> list[ActionRow]:
     """Rows matching any of the values chosen for each field, and all words of `text`; bodies
-    are those a row names (`bodies_of`), NOT_ASSIGNED choosing the rows that name none."""
+    and teams are those a row names (`bodies_of`, `teams_of`), NOT_ASSIGNED choosing the rows
+    that name no body."""
 
     def any_of(values: list[str], chosen) -> bool:
         return not chosen or any(v in chosen for v in values)
@@ -410,7 +429,7 @@ def select(
         r
         for r in rows
         if any_of(bodies_of(r), bodies)
-        and any_of(r.responsible_team, teams)
+        and any_of(teams_of(r), teams)
         and any_of([r.priority], priorities)
         and any_of(r.strategic_objectives, objectives)
         and any_of([r.section], sections)

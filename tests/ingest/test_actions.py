@@ -422,14 +422,33 @@ def test_a_body_in_charge_names_a_body_or_says_none_is_named(value, named):
 
 
 def test_the_body_filter_chooses_named_bodies_and_rows_that_name_none(plan_rows):
-    from assistant.ingest.actions import NOT_ASSIGNED, bodies_of, select
+    from assistant.ingest.actions import NOT_ASSIGNED, bodies_of, select, teams_of
 
-    # row 7 names CBC and a body to coordinate with: it is CBC's, and not "not assigned"
+    # row 7 names CBC, and PTC to coordinate with: it is theirs, and not "not assigned";
+    # its team cell "CBD in coordination with Facilitation" names two teams, not one
     seven = next(r for r in plan_rows if r.row == 7)
-    assert bodies_of(seven) == ["CBC"]
+    assert bodies_of(seven) == ["CBC", "PTC"] and teams_of(seven) == ["CBD", "Facilitation"]
     offered = {b for r in plan_rows for b in bodies_of(r)}
     assert NOT_ASSIGNED in offered and not offered & {"TBD", "All", "None", "In coordination with PTC"}
+    teams = {t for r in plan_rows for t in teams_of(r)}
+    assert not any("coordination" in t or "(" in t for t in teams) and "Comm" in teams
     unnamed = select(plan_rows, bodies=[NOT_ASSIGNED])
     assert unnamed and all(bodies_of(r) == [NOT_ASSIGNED] for r in unnamed)
     assert seven in select(plan_rows, bodies=["CBC"]) and seven not in unnamed
     assert len(select(plan_rows, bodies=["EC"])) == 16
+
+
+def test_the_actions_page_and_an_answer_choose_the_same_rows_for_a_body_or_a_team(plan_rows):
+    """A delegate asking "what is PTC in charge of?" and staff filtering the Actions page on PTC
+    see the same rows (they did not: 8 and 7, row 7 naming PTC to coordinate with)."""
+    from assistant.ingest.actions import ActionFilter, bodies_of, matches, select, teams_of
+
+    for body in {b for r in plan_rows for b in bodies_of(r)} - {"not assigned"}:
+        assert select(plan_rows, bodies=[body]) == [
+            r for r in plan_rows if matches(r, ActionFilter(body=body))
+        ]
+    for team in {t for r in plan_rows for t in teams_of(r)}:
+        assert select(plan_rows, teams=[team]) == [
+            r for r in plan_rows if matches(r, ActionFilter(team=team))
+        ]
+    assert len(select(plan_rows, bodies=["PTC"])) == 8 and len(select(plan_rows, teams=["Facilitation"])) == 9
