@@ -138,6 +138,11 @@ class Answerer:
             return gcap_answer(self.lib, question, reading.gcap, reading) or abstain(
                 question, hits, f"The documents do not mention {reading.gcap}.", self.lib
             )
+        if reading.row is not None:  # "who owns action 14?": that row, whichever document has one
+            ids = [i for i, r in self.lib.rows.items() if r.row == reading.row]
+            if not ids:
+                return abstain(question, hits, f"The action table has no row {reading.row}.", self.lib)
+            return row_answer(self.lib, question, ids, reading.asked_fields, 1.0)
         if reading.acronym and (reading.route == "acronym" or reading.spell_out):
             return acronym_answer(self.lib, question, reading.acronym, hits)
         status = status_word(reading.text)

@@ -12,7 +12,7 @@ import numpy as np
 from rapidfuzz import distance
 
 from ..ingest.acronyms import defined_in, named_by_initials
-from ..ingest.actions import ActionFilter
+from ..ingest.actions import NOT_ASSIGNED, ActionFilter
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
@@ -37,6 +37,17 @@ _PRIORITY_WORDS = (
         ),
         "?",
     ),
+)
+# "row 14", "action 14", "action no. 14": the table's own numbering, as citations label rows
+# (not "action item 14", the updates' GCAP numbering, nor "14 actions")
+_ROW = re.compile(
+    r"\b(?:row|action)\s*(?:no\.?|number|#)?\s*(\d{1,3})\b(?!\s*(?:actions?|items?)\b)", re.IGNORECASE
+)
+_UNASSIGNED = re.compile(
+    r"\bno(?:body| one|-one)? (?:owner|body|one in charge|lead)\b|\bnot (?:yet )?assigned\b|\bunassigned\b|"
+    r"\bnobody (?:is )?in charge\b|"
+    r"\b(?:without|(?:do|does)(?: not|n[’']t) have) (?:an? )?(?:owner|body in charge|lead)\b",
+    re.IGNORECASE,
 )
 _SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")
 _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
@@ -104,6 +115,7 @@ class Reading:
     words: list[Word]
     routes: dict[str, float]
     gcap: str | None = None
+    row: int | None = None  # "row 14", "action 14": a row of the action table by its number
     acronym: str | None = None  # an acronym the question asks to spell out
     spell_out: bool = False  # the question says it wants an abbreviation spelled out
     where: ActionFilter = field(default_factory=ActionFilter)
@@ -330,6 +342,8 @@ class Reader:
         reading._ceiling = self.lexicon.weight("\x00")  # a word no item uses
         if gcap := _GCAP.search(text):
             reading.gcap = f"GCAP-{int(gcap.group(1))}"
+        elif row := _ROW.search(text):
+            reading.row = int(row.group(1))
         reading.acronym = _asked_acronym(question)
         reading.spell_out = re.search(_SPELL_OUT, question, re.IGNORECASE) is not None
         dates = _dates(text)
@@ -385,6 +399,8 @@ class Reader:
                 team = team or name
             else:
                 body = body or name
+        if _UNASSIGNED.search(text):  # "which actions have no owner?": as the Actions page's filter
+            body = NOT_ASSIGNED
         priority = None
         if match := _PRIORITY.search(text):
             priority = next(g for g in match.groups() if g).upper()

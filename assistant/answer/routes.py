@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..ingest.actions import ActionFilter, matches
+from ..ingest.actions import NOT_ASSIGNED, ActionFilter, matches
 from ..ingest.items import Item
 from ..ingest.status import StatusItem
 from ..ingest.text import split_sentences
@@ -452,7 +452,9 @@ def describe(where: ActionFilter, topic: list[str] = ()) -> str:
         ("text", "about"),
     ):
         value = getattr(where, name)
-        if value:
+        if value == NOT_ASSIGNED and name == "body":
+            parts.append("no body in charge named (the table says TBD, All, None, or nothing)")
+        elif value:
             parts.append(f"{label} {value}")
     if where.due_after or where.due_before:
         parts.append(describe_due(where.due_after, where.due_before))

@@ -234,6 +234,30 @@ def test_what_a_body_is_and_what_it_did_are_not_its_rows(assistant):
         assert assistant.ask(question).route != "list", question
 
 
+def test_a_row_asked_for_by_its_number_is_answered_from_that_row(assistant):
+    """Citations and the Actions page label rows by number; staff ask by it."""
+    owner = assistant.ask("who owns action 14?")
+    assert owner.route == "field" and owner.citations[0].row.row == 14
+    assert owner.text.startswith("Body in charge: PTC; responsible team: Facilitation [1].")
+    kpi = assistant.ask("what's the KPI of row 33")
+    assert kpi.text.startswith("KPI: Presentation of the study to the April 2023 PTC and PC [1].")
+    missing = assistant.ask("row 99 priority?")
+    assert missing.abstained and missing.text.startswith("The action table has no row 99.")
+    # "action items" are the updates' GCAP numbering, not rows
+    assert assistant.ask("which GCAP action items 5 and 6 are done").route != "field"
+
+
+def test_actions_with_no_body_in_charge_are_listed_as_the_actions_page_filters_them(assistant):
+    from assistant.ingest.actions import NOT_ASSIGNED, select
+
+    rows = assistant.answerer().lib.rows
+    unassigned = sorted(i for i, r in rows.items() if r in select(list(rows.values()), bodies=[NOT_ASSIGNED]))
+    for question in ("which actions have no owner?", "which actions don't have a body in charge yet"):
+        answer = assistant.ask(question)
+        assert answer.route == "list" and sorted(answer.subject["rows"]) == unassigned, answer.text[:200]
+        assert answer.text.startswith(f"{len(unassigned)} action(s) match no body in charge named")
+
+
 def test_a_hyphenated_word_is_read_by_the_parts_the_documents_use(assistant):
     styled = assistant.answerer().read("is the DEMETER-style operation on ozone top priority?")
     words = {w.text: w for w in styled.words}
