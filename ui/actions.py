@@ -1,6 +1,7 @@
 """Actions: the whole action table, filtered, sorted, charted and downloadable."""
 
 import textwrap
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -80,7 +81,10 @@ header, *values = table(chosen)
 frame = pd.DataFrame(values, columns=header)
 frame.insert(0, "Row", [r.row for r in chosen])
 top_left, top_right = st.columns([3, 2])
-top_left.caption(f"{len(chosen)} of {len(rows)} actions. Click a column to sort, a row to see its source.")
+top_left.caption(
+    f"{len(chosen)} of {len(rows)} actions. Click a column's name to sort; tick the box at the "
+    "left of a row to open it with its source."
+)
 extra = top_right.multiselect("More columns", MORE, placeholder="More columns: topic, objective…")
 event = st.dataframe(
     frame,
@@ -131,6 +135,13 @@ def row_detail(row) -> None:
         )
     )
     st.markdown(escape(f"KPI: {row.kpi or 'not given'}"))
+    due = f"due {date.fromisoformat(row.due_end):%B %Y}" if row.due_end else "no date to sort by"
+    st.caption(
+        escape(
+            f"{row.section} · strategic objectives: {', '.join(row.strategic_objectives) or 'not given'} · "
+            f"{due} (read from the timeframe)"
+        )
+    )
     if row.inherited:
         st.caption(escape(f"Carried down from the merged cell above: {', '.join(row.inherited)}"))
     if row.note:
@@ -189,7 +200,8 @@ if not owners.empty:
         width="stretch",
     )
     left.caption(
-        f"“{NOT_ASSIGNED}”: the plan names no body (TBD, All, None, or only a body to coordinate with)."
+        f"“{NOT_ASSIGNED}”: the plan names no body (TBD, All, None, or an empty cell). A body it "
+        "names to coordinate with counts as its own."
     )
 dated = pd.DataFrame(
     [

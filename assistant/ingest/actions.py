@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..errors import DocumentError
+from ..words import key, keys_of
 from .timeframes import first_day, parse_timeframe
 
 # Header cells of an action table, as plans spell them (matched in lower case).
@@ -402,8 +403,11 @@ def matches(row: ActionRow, f: ActionFilter) -> bool:
     if f.due_after and (not row.due_end or row.due_end < f.due_after):
         return False
     if f.text:
-        blob = " ".join([row.action, row.topic, row.objective, row.kpi]).lower()
-        if not all(word in blob for word in f.text.lower().split()):
+        # each word as written or in another form of it ("plastics" finds "plastic"), and
+        # the row's likely GCAP item ("GCAP-19")
+        blob = " ".join([row.action, row.topic, row.objective, row.kpi, row.gcap or ""]).lower()
+        forms = keys_of(blob)
+        if not all(word in blob or key(word) in forms for word in f.text.lower().split()):
             return False
     return True
 

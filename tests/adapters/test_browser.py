@@ -135,6 +135,10 @@ def test_the_actions_table_and_charts_read_at_1400_px(real_index, tmp_path):
         link.wait_for(timeout=30_000)
         opened = int(re.search(r"at row (\d+)", link.inner_text()).group(1))
         assert 28 <= opened <= 33, opened
+        # the row whole: its strategic priority, objectives and the date it sorts by
+        assert re.search(
+            r"SP\d\..* · strategic objectives: .* · (due \w+ \d{4}|no date to sort by)", dialog.inner_text()
+        )
         shown = dialog.bounding_box()
         assert shown["y"] >= 0 and shown["y"] < 900, shown  # in the window, not under the table
         link.click()

@@ -223,6 +223,12 @@ def test_filters_are_case_insensitive_and_combine(plan_rows):
         if r.row in ids(text="WASTE")
     )
     assert ids(body="Policy Commission") == [17, 32, 34, 35]
+    # the Actions page's words box: a word in another form, and the row's likely GCAP item
+    assert ids(text="plastics") == ids(text="plastic") and len(ids(text="plastic")) >= 3
+    from dataclasses import replace
+
+    fourteen = next(r for r in plan_rows if r.row == 14)
+    assert matches(replace(fourteen, gcap="GCAP-19"), ActionFilter(text="gcap-19"))
 
 
 def test_exports_round_trip(plan_rows, tmp_path):
