@@ -60,7 +60,8 @@ def show_citation(n: int, citation, key: str) -> None:
             query_params=(
                 {"doc": citation.doc, "page": str(citation.page), "row": str(citation.row.row)}
                 if citation.row is not None
-                else {"doc": citation.doc, "item": str(citation.item_id)}
+                # the page too, so the reader has nothing to add to the address (a history entry)
+                else {"doc": citation.doc, "page": str(citation.page), "item": str(citation.item_id)}
             ),
         )
 

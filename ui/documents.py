@@ -77,8 +77,11 @@ linked_page = target.page if target else target_row.page if target_row else para
 default_page = int(linked_page) if opened and str(linked_page or "").isdigit() else (pages[0] if pages else 1)
 page = st.selectbox("Page", pages, index=pages.index(default_page) if default_page in pages else 0)
 # the address follows what is read, so a reload or a shared link shows it; the link's mark is
-# kept while its page is the one shown
-if params.get("doc") != doc or params.get("page") != str(page):
+# kept while its page is the one shown. A bare address showing the first page of the first
+# document is left bare: writing it would add a history entry that Back returns to, only to
+# be written again (Back seemed to do nothing)
+shown_by_default = "doc" not in params and doc == names[0] and page == (pages[0] if pages else 1)
+if not shown_by_default and (params.get("doc") != doc or params.get("page") != str(page)):
     mark = {k: params[k] for k in ("item", "row") if k in params and opened and str(linked_page) == str(page)}
     st.query_params.from_dict({"doc": doc, "page": str(page), **mark})
 

@@ -173,6 +173,9 @@ def test_a_cited_passage_is_scrolled_to_and_the_document_reads_as_written(real_i
         # the SDG list as a list, paragraph numbers and headings once
         items = _main(page).locator("li").all_inner_texts()
         assert any(i.startswith("SDG 2:") for i in items) and any(i.startswith("SDG 3:") for i in items)
+        # one Back returns to the answer: the reader added no history entry of its own
+        page.go_back()
+        page.wait_for_url(lambda address: "/documents" not in address, timeout=30_000)
         page.goto(f"{url}/documents?doc={PLAN}&page=2")
         page.get_by_text("II. Next steps").wait_for()
         text = _main(page).inner_text()
@@ -188,6 +191,14 @@ def test_a_cited_passage_is_scrolled_to_and_the_document_reads_as_written(real_i
         # a link to a document the index does not hold says so
         page.goto(f"{url}/documents?doc=nope.txt")
         page.get_by_text("The link asks for “nope.txt”, which is not in the index").wait_for(timeout=60_000)
+        # from the menu, the reader opens on its first page and one Back leaves it
+        page.goto(f"{url}/actions")
+        page.get_by_text("38 of 38 actions").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Documents").first.click()
+        _main(page).get_by_label("Page").wait_for(timeout=60_000)
+        page.go_back()
+        page.get_by_text("38 of 38 actions").wait_for(timeout=60_000)
+        assert "/actions" in page.url, page.url
 
 
 def test_document_text_is_never_markup_on_any_page(real_embedder, tmp_path):
