@@ -148,17 +148,31 @@ def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None 
             parts.append((quoted(clean_quote(sentence)), sentence, passage))
     if reading is not None:
         parts = _led_by_the_answer(lib, reading, item, parts)
-    citations = [lib.passage_citation(p, 1.0, quote=quote) for _, quote, p in parts]
-    sentences = [f"{said} [{n}]" for n, (said, _, _) in enumerate(parts, 1)]
+    said = [(f"{text} [{{n}}]", lib.passage_citation(p, 1.0, quote=quote)) for text, quote, p in parts]
+    # a field of the plan's row asked for ("what's the KPI for GCAP-19?"): the row first, the
+    # field first in it; the item's card has no KPI, priority or timeframe of its own
+    asked = reading.asked_fields if reading is not None and reading.field_share >= 0.5 else ()
+    asked = tuple(f for f in asked if f in ("when", "priority", "kpi"))  # the card gives owner, status
     row_ids = []
     if item.link and (row_id := lib.row_id(item.link)) is not None:
         row_ids.append(row_id)
-        citations.append(lib.row_citation(row_id, item.link_score or 0.0))
         row = lib.rows[row_id]
-        sentences.append(
-            f"Likely the same action in the plan's table (matched by wording): {quoted(row.action)} — "
-            f"{fields_text(row, LIST_FIELDS)} [{len(citations)}]."
-        )
+        if asked:  # the field first: "Timeframe: TBD, in the plan's table ..."
+            rest = tuple(f for f in LIST_FIELDS if f not in asked)
+            line = (
+                f"{_capital(fields_text(row, asked, only=True))}, in the plan's table for the action "
+                f"most likely the same (matched by wording): {quoted(row.action)} — "
+                f"{fields_text(row, rest, only=True)} [{{n}}]."
+            )
+        else:
+            line = (
+                f"Likely the same action in the plan's table (matched by wording): {quoted(row.action)} — "
+                f"{fields_text(row, LIST_FIELDS)} [{{n}}]."
+            )
+        cited = (line, lib.row_citation(row_id, item.link_score or 0.0))
+        said = [cited, *said] if asked else [*said, cited]
+    citations = [citation for _, citation in said]
+    sentences = [text.format(n=n) for n, (text, _) in enumerate(said, 1)]
     subject = {"gcap": code, "rows": row_ids, "fields": ("owner", "when")}
     return Answer(question, "\n".join(sentences), citations, False, "gcap", subject)
 

@@ -342,6 +342,13 @@ def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant)
     assert "Status: in progress" in answer.text
     kinds = [(c.kind, c.paragraph) for c in answer.citations]
     assert kinds[0] == ("passage", "GCAP-19") and kinds[-1] == ("action", "row 14")
+    # a field only the plan's row has leads, from the row, marked as the likely match; the
+    # owner and the status stay the card's (the update's own words)
+    kpi = assistant.ask("whats the KPI for GCAP-19")
+    assert kpi.text.startswith("KPI: Guidelines on facilitation measures for return-refill containers")
+    assert "most likely the same (matched by wording)" in kpi.text.splitlines()[0]
+    assert kpi.citations[0].kind == "action" and "[1]" in kpi.text.splitlines()[0]
+    assert assistant.ask("who is responsible for gcap 19").text.startswith("GCAP-19: “Develop")
 
 
 def test_a_question_asking_more_than_an_items_card_leads_with_the_sentence_that_answers(assistant):
