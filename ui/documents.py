@@ -1,5 +1,7 @@
 """Documents: what is indexed, and a reader that opens a document at a cited passage or row."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -51,7 +53,13 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.caption(f"Index generation {generation.name}")
+built = re.match(r"g-(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)", generation.name)
+st.caption(
+    f"Index built {built[1]}-{built[2]}-{built[3]} {built[4]}:{built[5]} UTC. Page numbers are those "
+    "printed in each document."
+    if built
+    else f"Index {generation.name}. Page numbers are those printed in each document."
+)
 
 names = [d.doc for d in documents]
 if not names:
