@@ -92,7 +92,7 @@ class Answerer:
 
     def ask(self, question: str, history: Sequence[Answer] = ()) -> Answer:
         question = question.strip()
-        if name := language.detect(question):
+        if name := language.detect(question, lambda word: self.lib.lexicon.knows(fold(word))):
             return Answer(
                 question,
                 f"This question looks like {name}. The documents, and the answers quoted from them, "

@@ -325,6 +325,23 @@ def test_a_question_in_french_is_told_the_documents_are_english(assistant):
     assert "not in these documents" not in answer.text
 
 
+def test_the_documents_words_count_as_english_so_the_detector_is_seldom_asked(assistant, monkeypatch):
+    """Codes and names the documents use ("SECO", "GTFP", "Lesotho") are English here: such a
+    question is answered without the language detector (about 20 ms a question)."""
+    from assistant.answer import language
+
+    asked = []
+    detector = language._detector()
+    monkeypatch.setattr(language, "_detector", lambda: asked.append(1) or detector)
+    assert assistant.ask("SECO GTFP funding GCAP-2 Lesotho Mozambique?").route != "language"
+    assert asked == []
+    assert (
+        assistant.ask("Quelle équipe s'occupe des procédures pour les envois de déchets ?").route
+        == "language"
+    )
+    assert asked == [1]
+
+
 def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     answer = assistant.ask("What does EC stand for?")
     assert answer.abstained and answer.text.startswith("The documents use EC but never spell it out.")
