@@ -143,6 +143,9 @@ class Answerer:
             if not ids:
                 return abstain(question, hits, f"The action table has no row {reading.row}.", self.lib)
             return row_answer(self.lib, question, ids, reading.asked_fields, 1.0)
+        # "what does the TTA team do?" asks for its rows, though the documents never spell TTA out
+        if self._names_rows_only(reading) and (listed := self._list(reading)) is not None:
+            return listed
         if reading.acronym and (reading.route == "acronym" or reading.spell_out):
             return acronym_answer(self.lib, question, reading.acronym, hits)
         status = status_word(reading.text)
@@ -154,9 +157,7 @@ class Answerer:
             return status_list_answer(self.lib, question, status) or abstain(
                 question, hits, f"The updates list no item as {status}.", self.lib
             )
-        if (reading.route == "list" or self._names_rows_only(reading)) and (
-            listed := self._list(reading)
-        ) is not None:
+        if reading.route == "list" and (listed := self._list(reading)) is not None:
             # rows chosen by a filter (a body, a priority, dates) are the answer; rows chosen by
             # their words alone are evidence, weighed like any other answer
             return listed if reading.where != ActionFilter() else self._decide(reading, listed, hits)

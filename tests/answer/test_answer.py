@@ -220,6 +220,8 @@ def test_a_name_that_is_a_body_in_one_row_and_a_team_in_others_lists_both(assist
             "what does the Facilitation team have on its plate",
             "9 action(s) match responsible team Facilitation:",
         ),
+        # the documents never spell TTA out: its rows, not "never spelled out"
+        ("wat does the TTA team do", "3 action(s) match responsible team TTA:"),
     ],
 )
 def test_a_body_or_team_asked_about_with_nothing_else_lists_its_rows(assistant, question, heading):
