@@ -35,8 +35,11 @@ def escape(text: str) -> str:
 
 
 def lines(text: str) -> str:
-    """Escaped text whose line breaks survive Markdown."""
-    return "  \n".join(escape(line) for line in text.split("\n"))
+    """Escaped text whose line breaks survive Markdown; an answer's own list of rows ("- “…”"
+    lines, written by the answerer, not taken from a document) shown as a list."""
+    return "  \n".join(
+        f"- {escape(line[2:])}" if line.startswith("- ") else escape(line) for line in text.split("\n")
+    )
 
 
 def highlighted(text: str, quote: str) -> str:

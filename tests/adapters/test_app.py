@@ -58,6 +58,14 @@ def test_ask_answers_with_citations_and_follow_ups(live_index):
     assert len(at.session_state["history"]) == 2
 
 
+def test_a_list_of_rows_reads_as_a_list(live_index):
+    at = _app()
+    at.chat_input[0].set_value("What is EC in charge of?").run()
+    shown = next(m.value for m in at.markdown if "action(s) match" in re.sub(r"\\(.)", r"\1", m.value))
+    items = [line for line in shown.split("\n") if line.startswith("- ")]
+    assert len(items) == 16 and all(line.startswith("- “") for line in items), shown[:300]
+
+
 def test_an_example_question_is_answered_and_the_quote_highlighted(live_index):
     at = _app()
     next(b for b in at.button if b.label == "What is Green Customs?").click().run()
