@@ -63,18 +63,50 @@ def options(values) -> list[str]:
     return sorted({v for v in values if v})
 
 
+# the filters live in the address too ("?body=EC&priority=A"): a reload keeps them and a link
+# shares them. Read once, when the page opens; written back as they change.
+CHOICES = {
+    "body": options(b for r in rows for b in bodies_of(r)),
+    "team": options(t for r in rows for t in teams_of(r)),
+    "priority": options(r.priority for r in rows),
+    "so": options(o for r in rows for o in r.strategic_objectives),
+    "sp": options(r.section for r in rows),
+    "status": options([r.status or "no status" for r in rows]),
+}
+params = st.query_params
+for name, known in CHOICES.items():
+    st.session_state.setdefault(f"filter-{name}", [v for v in params.get_all(name) if v in known])
+st.session_state.setdefault("filter-words", params.get("words", ""))
+
+
+def choose(column, label: str, name: str) -> list[str]:
+    return column.multiselect(label, CHOICES[name], key=f"filter-{name}")
+
+
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
-    bodies = c1.multiselect("Body in charge", options(b for r in rows for b in bodies_of(r)))
-    teams = c2.multiselect("Responsible team", options(t for r in rows for t in teams_of(r)))
-    priorities = c3.multiselect("Priority", options(r.priority for r in rows))
-    objectives = c4.multiselect(
-        "Strategic objective", options(o for r in rows for o in r.strategic_objectives)
-    )
+    bodies = choose(c1, "Body in charge", "body")
+    teams = choose(c2, "Responsible team", "team")
+    priorities = choose(c3, "Priority", "priority")
+    objectives = choose(c4, "Strategic objective", "so")
     c5, c6, c7 = st.columns([2, 1, 2])
-    sections = c5.multiselect("Strategic priority", options(r.section for r in rows))
-    status_choice = c6.multiselect("Status", options([r.status or "no status" for r in rows]))
-    text = c7.text_input("Words in the action, topic, objective or KPI", placeholder="e.g. waste")
+    sections = choose(c5, "Strategic priority", "sp")
+    status_choice = choose(c6, "Status", "status")
+    text = c7.text_input(
+        "Words in the action, topic, objective or KPI", placeholder="e.g. waste", key="filter-words"
+    )
+
+chosen_filters = {
+    name: values
+    for name, values in zip(
+        CHOICES, (bodies, teams, priorities, objectives, sections, status_choice), strict=True
+    )
+    if values
+} | ({"words": text} if text else {})
+if chosen_filters != {name: params.get_all(name) for name in CHOICES if params.get_all(name)} | (
+    {"words": params["words"]} if params.get("words") else {}
+):
+    st.query_params.from_dict(chosen_filters)
 
 chosen = select(rows, bodies, teams, priorities, objectives, sections, status_choice, text)
 header, *values = table(chosen)

@@ -60,6 +60,12 @@ def test_ask_open_a_citation_filter_actions_and_no_egress(real_index, tmp_path):
         page.get_by_role("option", name="EC", exact=True).click()
         page.get_by_text("16 of 38 actions").wait_for(timeout=30_000)
         page.screenshot(path=str(tmp_path / "actions.png"))
+        # the filter is in the address: a reload keeps it, and so does a shared link
+        page.wait_for_url(re.compile(r"/actions\?body=EC$"), timeout=30_000)
+        page.reload()
+        page.get_by_text("16 of 38 actions").wait_for(timeout=60_000)
+        page.goto(f"{url}/actions?body=EC&priority=A")
+        page.get_by_text("5 of 38 actions").wait_for(timeout=60_000)
 
     local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
     assert [r for r in requests if not r.startswith(local)] == []
