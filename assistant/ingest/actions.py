@@ -167,13 +167,13 @@ def bodies_of(row: ActionRow) -> list[str]:
 
 
 # "CBD in coordination with Facilitation", "In coordination with PTC": both are named; a remark
-# in brackets ("Comm (for coordination, on the basis of ...)") is not a name
-_COORDINATION = re.compile(r"(?:^|\s+)in coordination with\s+", re.IGNORECASE)
-_REMARK = re.compile(r"\s*\(.*?(?:\)|$)", re.DOTALL)
+# in brackets ("Comm (for coordination, on the basis of ...)") is not a name. Literal splits:
+# linear in a cell's length, whatever a hostile table puts in it
+_COORDINATION = re.compile(r"in coordination with", re.IGNORECASE)
 
 
 def _named_in(value: str) -> list[str]:
-    return [p.strip() for p in _COORDINATION.split(_REMARK.sub("", value)) if p.strip()]
+    return [p.strip() for p in _COORDINATION.split(value.split("(", 1)[0]) if p.strip()]
 
 
 def teams_of(row: ActionRow) -> list[str]:

@@ -37,6 +37,12 @@ def test_long_runs_of_letters_and_false_sentence_ends_take_linear_time():
     started = time.monotonic()
     assert find_acronyms(["A" * 200_000]) == {}
     assert len(split_sentences(". A" * 60_000)) == 2
+    # a table cell of spaces or brackets, read for its bodies and teams
+    from assistant.ingest.actions import ActionRow, bodies_of, teams_of
+
+    cell = " " * 200_000 + "x"
+    row = ActionRow("x#1", "x.pdf", 1, "", [], "", "", "", "", "", "", [cell], [cell], row=1)
+    assert bodies_of(row) == ["not assigned"] and teams_of(row) == ["x"]
     assert time.monotonic() - started < 15  # quadratic: many minutes
 
 
