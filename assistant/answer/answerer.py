@@ -267,9 +267,8 @@ class Answerer:
         for name, value, title in self.lib.categories:
             if getattr(where, name) == value:
                 spent += " " + title.lower()
-        spent_keys = {k for w in self.reader.words(spent)[0] for k in w.keys} | {
-            w.text for w in self.reader.words(spent)[0]
-        }
+        spent_words = self.reader.words(spent)[0]
+        spent_keys = {k for w in spent_words for k in w.keys} | {w.text for w in spent_words}
         kept: list[Word] = []
         for word in reading.topic:
             if word.text in spent_keys or set(word.keys) & spent_keys or word.name and word.text.isdigit():

@@ -329,8 +329,9 @@ class Reader:
         coded: np.ndarray | None = None,
     ) -> Reading:
         """`coded`: the embedding of `codes_for_names(text)`, where it differs from the text."""
-        # the router reads bodies and teams as its examples write them: by their codes
-        routes = self.router.probabilities(self.codes_for_names(text), vector if coded is None else coded)
+        # the router and the filters read bodies and teams as the examples write them: by their codes
+        by_codes = self.codes_for_names(text)
+        routes = self.router.probabilities(by_codes, vector if coded is None else coded)
         extra = expanded[len(text) :]  # "(Standard Operating Procedures)" added for "SOPs"
         expansions = tuple(
             form
@@ -351,7 +352,7 @@ class Reader:
             # a question that gives the dates and names nothing else asks what falls in them
             # ("what is due before 2024?"), not when something falls: its "when" is a list
             reading.routes = {**routes, "list": routes["list"] + routes["when"], "when": 0.0}
-        reading.where = self.filters(text, reading, dates)
+        reading.where = self.filters(by_codes, reading, dates)
         reading.follow_up = bool(_FOLLOW_UP.search(question))
         return reading
 
@@ -379,9 +380,9 @@ class Reader:
         ]
 
     def filters(self, text: str, reading: Reading, dates: dict[str, str | None]) -> ActionFilter:
-        """The action-table filters a question names (its `dates` read once by `read`)."""
+        """The action-table filters a question names (`text` with bodies and teams by their codes,
+        `codes_for_names`, and its `dates`, both read once by `read`)."""
         body = team = involved = None
-        text = self.codes_for_names(text)
         asks_team = bool(re.search(r"\bteams?\b|\bunits?\b", text, re.IGNORECASE))
         asks_body = bool(re.search(r"\bbod(?:y|ies)\b|\bin charge\b", text, re.IGNORECASE))
         for name in sorted(self.bodies | self.teams | self.spelled.keys(), key=len, reverse=True):
