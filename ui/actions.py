@@ -96,16 +96,13 @@ with st.container(border=True):
         "Words in the action, topic, objective or KPI", placeholder="e.g. waste", key="filter-words"
     )
 
+# the filters chosen, as the address holds them (each a list of values), written when they differ
 chosen_filters = {
-    name: values
-    for name, values in zip(
-        CHOICES, (bodies, teams, priorities, objectives, sections, status_choice), strict=True
-    )
-    if values
-} | ({"words": text} if text else {})
-if chosen_filters != {name: params.get_all(name) for name in CHOICES if params.get_all(name)} | (
-    {"words": params["words"]} if params.get("words") else {}
-):
+    name: value if isinstance(value, list) else [value]
+    for name in (*CHOICES, "words")
+    if (value := st.session_state[f"filter-{name}"])
+}
+if chosen_filters != {name: params.get_all(name) for name in (*CHOICES, "words") if params.get_all(name)}:
     st.query_params.from_dict(chosen_filters)
 
 chosen = select(rows, bodies, teams, priorities, objectives, sections, status_choice, text)
