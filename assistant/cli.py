@@ -224,18 +224,26 @@ def _eval(assistant: Assistant, args) -> int:
     if "dev" in figures:
         print(
             "dev is what `assistant tune` fits on (its questions are the abstention's labelled "
-            "examples, each its own nearest): judge by test; tune prints dev left-one-out"
+            "examples and the precedents, each its own nearest): judge by test; tune prints dev "
+            "left out of its own"
         )
     return 0
 
 
 def _tune(assistant: Assistant, args) -> int:
     from .tooling.evaluation import DEFAULT_QUESTIONS, load_questions
-    from .tooling.tuning import fit_abstention, fit_router
+    from .tooling.tuning import fit_abstention, fit_precedents, fit_router, precedents_by_set
 
     dev = load_questions(Path(args.file) if args.file else DEFAULT_QUESTIONS, split="dev")
     router = fit_router(assistant, dev)
     print(f"router: {router['examples']} examples, {len(router['vocabulary'])} frame words")
+    precedents = fit_precedents(assistant, dev)
+    by_set = precedents_by_set(assistant, dev)
+    print(
+        f"precedents: {precedents['questions']} answered dev questions; hit@1 on dev, each set of "
+        f"questions answered with the other sets' precedents: {by_set['others']:.3f} "
+        f"(without precedents {by_set['none']:.3f})"
+    )
     abstention = fit_abstention(assistant, dev)
     weights = ", ".join(
         f"{n} {w:+.2f}" for n, w in zip(abstention["features"], abstention["coef"], strict=True)

@@ -19,6 +19,8 @@ from . import language
 from .abstention import Calibration
 from .lexicon import NEIGHBOURS
 from .library import Library
+from .precedents import WEIGHT as PRECEDENT_WEIGHT
+from .precedents import Precedents
 from .reading import Reader, Reading, Word, asks_meaning
 from .rendering import Answer
 from .router import FIELDS, Router
@@ -36,7 +38,7 @@ from .routes import (
     row_answer,
     status_list_answer,
 )
-from .search import Hit
+from .search import RRF_K, Hit
 
 # How far the router's belief that a row's field is asked moves the choice between a row and
 # a passage of equal relevance, per unit of its log-odds (tuned on dev): a question surely asking
@@ -78,6 +80,7 @@ class Answerer:
             self.lib.acronyms,
         )
         self.calibration = Calibration(fingerprint=getattr(embedder, "fingerprint", None))
+        self.precedents = Precedents.load(self.lib.items_by_id, getattr(embedder, "fingerprint", None))
 
     # the library's contents, for the engine and the tests
     @property
@@ -121,7 +124,9 @@ class Answerer:
             neighbours = {w: self.lib.lexicon.neighbours(n) for w, n in zip(need, nearest, strict=True)}
         words = self.reader.with_neighbours(words, neighbours)
         route_vector = vectors[-1] if coded != text else None
-        return self.reader.read(question, words, text, vectors[0], expanded, route_vector)
+        reading = self.reader.read(question, words, text, vectors[0], expanded, route_vector)
+        reading.precedent = self.precedents.prior(reading.vector)
+        return reading
 
     # ------------------------------------------------------------ routes
 
@@ -328,10 +333,22 @@ class Answerer:
     # ------------------------------------------------------------ helpers
 
     def _nearest(self, reading: Reading) -> list[Hit]:
-        """The passages and rows nearest the question (one search serves every route)."""
-        return self.lib.search(
+        """The passages and rows nearest the question (one search serves every route), with
+        those its precedent names: found or not, they rank as if one more retriever put them
+        first, in proportion to the precedent's strength."""
+        hits = self.lib.search(
             reading.text, reading.vector, reading.keyword_terms(), HITS, ("passage", "action")
         )
+        if not reading.precedent:
+            return hits
+        found = {h.item.id for h in hits}
+        extra = [i for i in reading.precedent if i not in found]
+        if extra:
+            cosines = self.lib.generation.vectors_of(extra) @ reading.vector
+            items = self.lib.items_by_id
+            hits += [Hit(items[i], 0.0, float(c), None) for i, c in zip(extra, cosines, strict=True)]
+        lift = PRECEDENT_WEIGHT / (RRF_K + 1)
+        return sorted(hits, key=lambda h: -(h.score + lift * reading.precedent.get(h.item.id, 0.0)))
 
     def _documents_named(self, text: str) -> tuple[str, ...] | None:
         """Documents a question points at: "the 2025 update" means the status updates of 2025."""

@@ -122,6 +122,8 @@ class Reading:
     follow_up: bool = False
     vector: np.ndarray | None = None
     expansions: tuple[str, ...] = ()  # index words of the long forms of the question's acronyms
+    # item id -> how surely the labelled question nearest in meaning was answered by it (0-1)
+    precedent: dict[int, float] = field(default_factory=dict)
     _ceiling: float = 1.0  # the weight of a word the index never uses
 
     @property

@@ -19,6 +19,7 @@ from ..words import keys_of
 from .abstention import Evidence
 from .library import Library
 from .names import ASKS_COUNTRIES, ASKS_PERSON, ASKS_PLACE, names_a_country, names_a_person, names_a_place
+from .precedents import WEIGHT as PRECEDENT_WEIGHT
 from .reading import Reading
 from .rendering import FIELDS, Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit
@@ -237,12 +238,14 @@ def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -
 def relevance_of(reading: Reading, hits: list[Hit]):
     """A hit's relevance to the question: meaning, plus the share of the topic it covers, plus
     a little of its keyword score (relative to the best of `hits`), which breaks ties of the
-    first two in favour of the exact words ("operation" over "operational")."""
+    first two in favour of the exact words ("operation" over "operational"), plus what the
+    labelled question nearest in meaning says of it (its precedent)."""
     top = max((h.keyword or 0.0 for h in hits), default=0.0) or 1.0
 
     def relevance(hit: Hit) -> float:
         words = reading.coverage(keys_of(hit.item.search_text or hit.item.text))
-        return hit.dense + words + KEYWORD_SHARE * (hit.keyword or 0.0) / top
+        precedent = PRECEDENT_WEIGHT * reading.precedent.get(hit.item.id, 0.0)
+        return hit.dense + words + KEYWORD_SHARE * (hit.keyword or 0.0) / top + precedent
 
     return relevance
 

@@ -1,5 +1,6 @@
 """Fitting what answers learn, on the dev split only (`assistant tune`): the router (which kind
-of answer a question asks for) and the calibrated abstention (whether the documents answer).
+of answer a question asks for), the precedents (which passage or row answered each question)
+and the calibrated abstention (whether the documents answer).
 
 The test split is never read here: `assistant eval` reports it afterwards.
 """
@@ -15,10 +16,12 @@ import numpy as np
 from ..answer.abstention import EXAMPLES as ABSTENTION_EXAMPLES
 from ..answer.abstention import WEIGHTS as ABSTENTION_WEIGHTS
 from ..answer.abstention import Evidence, alike_unanswered
+from ..answer.precedents import WEIGHTS as PRECEDENT_WEIGHTS
+from ..answer.precedents import Precedents
 from ..answer.router import EXAMPLES, ROUTES, Router, features_of, frame_keys, frame_text
 from ..answer.router import WEIGHTS as ROUTER_WEIGHTS
 from ..engine import Assistant
-from .evaluation import Question
+from .evaluation import Question, run
 
 # the route a dev question's kind asks for (follow-ups, GCAP items and unanswerable questions
 # are routed by other means, so they teach the router nothing)
@@ -82,27 +85,91 @@ def fit_router(assistant: Assistant, dev: list[Question], path: Path = ROUTER_WE
     return out
 
 
+def precedent_data(
+    assistant: Assistant, dev: list[Question]
+) -> tuple[np.ndarray, list[list[str]], list[int]]:
+    """Each answerable dev question's vector (as the answerer reads it), the texts that answer
+    it (its quoted sentences, its rows' actions: a list's rows are a filter's, not one answer)
+    and its place in dev."""
+    answerer = assistant.answerer()
+    vectors, anchors, places = [], [], []
+    for n, question in enumerate(dev):
+        if not question.scored_as_answerable or question.history:
+            continue
+        texts = list(question.quotes)
+        if question.kind != "list":
+            texts += [row.action for row in answerer.lib.rows.values() if row.row in question.rows]
+        if texts:
+            vectors.append(answerer.read(question.question).vector)
+            anchors.append(texts)
+            places.append(n)
+    return np.vstack(vectors).astype(np.float32), anchors, places
+
+
+def fit_precedents(assistant: Assistant, dev: list[Question], path: Path = PRECEDENT_WEIGHTS) -> dict:
+    """Keep each answerable dev question's vector and the texts that answered it."""
+    vectors, anchors, _ = precedent_data(assistant, dev)
+    np.save(path.with_name(path.stem + ".npy"), vectors.astype(np.float16), allow_pickle=False)
+    out = {
+        "fingerprint": assistant.embedder.fingerprint,
+        "file": path.stem + ".npy",
+        "questions": len(anchors),
+        "anchors": anchors,
+    }
+    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    return out
+
+
+def precedents_by_set(assistant: Assistant, dev: list[Question]) -> dict[str, float]:
+    """Dev hit@1 as a new set of questions meets the precedents: each source's questions (a
+    set written by one hand) answered with the other sources' precedents, and with none."""
+    vectors, anchors, places = precedent_data(assistant, dev)
+    answerer = assistant.answerer()
+    kept = answerer.precedents
+    full = Precedents(vectors, anchors, answerer.lib.items_by_id)
+    sources = np.asarray([dev[n].source for n in places])
+    evidenced = [q for q in dev if q.scored_as_answerable and not q.history and (q.quotes or q.rows)]
+    found = {}
+    try:
+        for name in ("none", "others"):
+            hits = 0
+            for question in evidenced:
+                dropped = sources == question.source if name == "others" else np.ones(len(anchors), bool)
+                answerer.precedents = full.without(dropped)
+                hits += run(assistant, [question])[0].hit1
+            found[name] = hits / len(evidenced)
+    finally:
+        answerer.precedents = kept
+    return found
+
+
 def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The evidence each dev question's answer was decided on, whether it is answerable, and
     the question's vector (as the answerer reads it), each read by a router fitted without it.
 
     The router learns from the dev questions themselves, so it is surer of them than of any
     question it has not seen, and so is every piece of evidence its routes shape (the answer's
-    kind, its row, the date or figure it must give). A new question is one it has not seen:
-    the abstention is fitted on evidence gathered the same way (FOLDS routers, each without a
-    fifth of dev), not on the router's memory of its own examples."""
+    kind, its row, the date or figure it must give), and so are the precedents, where every
+    dev question is its own. A new question is one neither has seen: the abstention is fitted
+    on evidence gathered the same way (FOLDS routers and precedents, each without a fifth of
+    dev), not on their memory of their own examples."""
     rows: list[tuple[int, np.ndarray, int, np.ndarray]] = []  # (place in dev, evidence, label, vector)
     answerer = assistant.answerer()
-    kept = answerer.reader.router
+    kept, kept_precedents = answerer.reader.router, answerer.precedents
+    vectors, anchors, places = precedent_data(assistant, dev)
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "router.json"
         for fold in range(FOLDS):
             fit_router(assistant, [q for n, q in enumerate(dev) if n % FOLDS != fold], path)
             answerer.reader.router = Router(assistant.embedder.fingerprint, path)
+            # so are the precedents: a question is never its own
+            answerer.precedents = Precedents(vectors, anchors, answerer.lib.items_by_id).without(
+                np.asarray(places) % FOLDS == fold
+            )
             try:
                 rows += [(n, *_evidence(assistant, q)) for n, q in enumerate(dev) if n % FOLDS == fold]
             finally:
-                answerer.reader.router = kept
+                answerer.reader.router, answerer.precedents = kept, kept_precedents
     rows = sorted((r for r in rows if r[1] is not None), key=lambda r: r[0])
     return (
         np.vstack([r[1] for r in rows]),
