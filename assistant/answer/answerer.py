@@ -125,7 +125,7 @@ class Answerer:
         words = self.reader.with_neighbours(words, neighbours)
         route_vector = vectors[-1] if coded != text else None
         reading = self.reader.read(question, words, text, vectors[0], expanded, route_vector)
-        reading.precedent = self.precedents.prior(reading.vector)
+        reading.precedent = self.precedents.nearest(reading.vector)
         return reading
 
     # ------------------------------------------------------------ routes
@@ -339,16 +339,17 @@ class Answerer:
         hits = self.lib.search(
             reading.text, reading.vector, reading.keyword_terms(), HITS, ("passage", "action")
         )
-        if not reading.precedent:
+        precedent = reading.precedent
+        if not precedent.items:
             return hits
         found = {h.item.id for h in hits}
-        extra = [i for i in reading.precedent if i not in found]
+        extra = sorted(precedent.items - found)
         if extra:
             cosines = self.lib.generation.vectors_of(extra) @ reading.vector
             items = self.lib.items_by_id
             hits += [Hit(items[i], 0.0, float(c), None) for i, c in zip(extra, cosines, strict=True)]
         lift = PRECEDENT_WEIGHT / (RRF_K + 1)
-        return sorted(hits, key=lambda h: -(h.score + lift * reading.precedent.get(h.item.id, 0.0)))
+        return sorted(hits, key=lambda h: -(h.score + lift * precedent.of(h.item.id)))
 
     def _documents_named(self, text: str) -> tuple[str, ...] | None:
         """Documents a question points at: "the 2025 update" means the status updates of 2025."""

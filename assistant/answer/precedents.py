@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,8 @@ from ..ingest.items import Item
 
 WEIGHTS = Path(__file__).resolve().parent / "data" / "precedents.json"
 # Both chosen on dev, each set of questions (written by a different hand) answered with the
-# precedents of the other sets only, as a new set meets them: hit@1 0.829 without precedents,
-# 0.884 with these (`assistant tune` prints both); FLOOR 0.5-0.8 with WEIGHT 0.3-2.5 gave
+# precedents of the other sets only, as a new set meets them: hit@1 0.826 without precedents,
+# 0.881 with these (`assistant tune` prints both); FLOOR 0.5-0.8 with WEIGHT 0.3-2.5 gave
 # 0.85-0.89, a plateau.
 FLOOR = 0.6  # cosine under which a labelled question says nothing about a new one
 WEIGHT = 1.0  # relevance an item gains from a labelled question identical in meaning
@@ -38,8 +39,23 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
+@dataclass(frozen=True)
+class Precedent:
+    """What the labelled question nearest a new one says: how strongly (0-1, from FLOOR to
+    identical), and the items that answered it."""
+
+    strength: float = 0.0
+    items: frozenset[int] = frozenset()
+
+    def of(self, item_id: int) -> float:
+        return self.strength if item_id in self.items else 0.0
+
+
+NONE = Precedent()
+
+
 class Precedents:
-    """The labelled questions and what answered them; `prior` for a question's vector."""
+    """The labelled questions and what answered them; `nearest` for a question's vector."""
 
     def __init__(
         self,
@@ -74,17 +90,19 @@ class Precedents:
         anchors = [a for a, k in zip(self.anchors, keep, strict=True) if k]
         return Precedents(self.vectors[keep], anchors, self._items, self._kinds)
 
-    def prior(self, vector: np.ndarray | None) -> dict[int, float]:
-        """Item id -> how strongly the nearest labelled question says it answers (0-1): its
-        cosine to `vector`, rescaled from FLOOR (0) to identical (1). Empty when none is close."""
+    def nearest(self, vector: np.ndarray | None) -> Precedent:
+        """The labelled question nearest `vector`: its strength is its cosine, rescaled from
+        FLOOR (0) to identical (1); none when no labelled question is that close, or when what
+        answered it is in no item of this index."""
         if self.vectors is None or vector is None or not len(self.vectors):
-            return {}
+            return NONE
         similarity = self.vectors @ np.asarray(vector, dtype=np.float32)
         nearest = int(np.argmax(similarity))
-        strength = (float(similarity[nearest]) - FLOOR) / (1.0 - FLOOR)
-        if strength <= 0:
-            return {}
-        return {i: min(strength, 1.0) for anchor in self.anchors[nearest] for i in self._holding(anchor)}
+        strength = min((float(similarity[nearest]) - FLOOR) / (1.0 - FLOOR), 1.0)
+        items = frozenset(i for anchor in self.anchors[nearest] for i in self._holding(anchor))
+        if strength <= 0 or not items:
+            return NONE
+        return Precedent(strength, items)
 
     def _holding(self, anchor: str) -> tuple[int, ...]:
         """The items whose text holds an anchor (whitespace and case aside), found once."""

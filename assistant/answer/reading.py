@@ -18,6 +18,7 @@ from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
 from .lexicon import Lexicon
 from .names import is_country
+from .precedents import NONE, Precedent
 from .router import FIELDS, Router, example_words
 
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
@@ -122,8 +123,7 @@ class Reading:
     follow_up: bool = False
     vector: np.ndarray | None = None
     expansions: tuple[str, ...] = ()  # index words of the long forms of the question's acronyms
-    # item id -> how surely the labelled question nearest in meaning was answered by it (0-1)
-    precedent: dict[int, float] = field(default_factory=dict)
+    precedent: Precedent = NONE  # what the labelled question nearest in meaning was answered by
     _ceiling: float = 1.0  # the weight of a word the index never uses
 
     @property

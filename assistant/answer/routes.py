@@ -244,7 +244,7 @@ def relevance_of(reading: Reading, hits: list[Hit]):
 
     def relevance(hit: Hit) -> float:
         words = reading.coverage(keys_of(hit.item.search_text or hit.item.text))
-        precedent = PRECEDENT_WEIGHT * reading.precedent.get(hit.item.id, 0.0)
+        precedent = PRECEDENT_WEIGHT * reading.precedent.of(hit.item.id)
         return hit.dense + words + KEYWORD_SHARE * (hit.keyword or 0.0) / top + precedent
 
     return relevance

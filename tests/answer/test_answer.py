@@ -559,14 +559,14 @@ def test_a_question_worded_unlike_any_answered_one_still_finds_what_answered_it(
     assert question not in {q.question for q in load_questions(split="all")}
     answer = assistant.ask(question)
     assert "on the basis of the activities already planned" in _flat(answer.citations[0].text)
-    assert assistant.answerer().read(question).precedent  # it leaned on an answered question
+    assert assistant.answerer().read(question).precedent.items  # it leaned on an answered question
     # tune keeps them beside the other weights, by the model that embedded them
     path = tmp_path / "precedents.json"
     fitted = fit_precedents(assistant, load_questions(split="dev"), path)
     assert fitted["questions"] >= 150 and (tmp_path / "precedents.npy").is_file()
     kept = Precedents.load(assistant.answerer().items_by_id, assistant.embedder.fingerprint, path)
     vector = assistant.answerer().read(question).vector
-    assert kept.prior(vector) == assistant.answerer().precedents.prior(vector)
+    assert kept.nearest(vector) == assistant.answerer().precedents.nearest(vector)
 
 
 def test_abstention_weights_are_read_by_the_evidence_they_name(tmp_path):

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from assistant.answer.precedents import FLOOR, Precedents
+from assistant.answer.precedents import FLOOR, NONE, Precedents
 from assistant.ingest.items import Item
 
 
@@ -39,23 +39,25 @@ def test_the_nearest_answered_question_names_its_items_by_their_text():
     precedents = _precedents()
     # the same question: full strength, to the passage holding the quote (line breaks and
     # case aside), never to a status item that happens to hold it too
-    assert precedents.prior(_unit(1)) == {1: 1.0}
+    same = precedents.nearest(_unit(1))
+    assert same.strength == 1.0 and same.items == {1}
+    assert same.of(1) == 1.0 and same.of(2) == same.of(4) == 0.0
     # a row's action finds the row
-    assert precedents.prior(_unit(0, 1)) == {3: 1.0}
+    assert precedents.nearest(_unit(0, 1)).items == {3}
     # closer than the floor: in proportion to how much closer
     cosine = (1 + FLOOR) / 2
     halfway = _unit(cosine, np.sqrt(1 - cosine**2) / np.sqrt(2), 0, np.sqrt(1 - cosine**2) / np.sqrt(2))
-    assert abs(precedents.prior(halfway)[1] - 0.5) < 1e-4
+    assert abs(precedents.nearest(halfway).of(1) - 0.5) < 1e-4
 
 
 def test_nothing_is_said_when_no_answered_question_is_close_or_its_text_is_gone():
     precedents = _precedents()
-    assert precedents.prior(_unit(0, 0, 0, 1)) == {}  # far from every labelled question
-    assert precedents.prior(_unit(0, 0, 1)) == {}  # its anchor is in no item of this index
-    assert precedents.prior(None) == {}
+    assert precedents.nearest(_unit(0, 0, 0, 1)) == NONE  # far from every labelled question
+    assert precedents.nearest(_unit(0, 0, 1)) == NONE  # its anchor is in no item of this index
+    assert precedents.nearest(None) == NONE
     # left out (as tuning does for a question's own fold), a precedent says nothing
-    assert precedents.without(np.array([True, False, False])).prior(_unit(1)) == {}
-    assert Precedents(None, [], ITEMS).prior(_unit(1)) == {}
+    assert precedents.without(np.array([True, False, False])).nearest(_unit(1)) == NONE
+    assert Precedents(None, [], ITEMS).nearest(_unit(1)) == NONE
 
 
 def test_precedents_are_used_only_with_the_model_that_embedded_them(tmp_path):
@@ -63,6 +65,6 @@ def test_precedents_are_used_only_with_the_model_that_embedded_them(tmp_path):
     vectors = np.vstack([_unit(1), _unit(0, 1), _unit(0, 0, 1)])
     np.save(tmp_path / "precedents.npy", vectors.astype(np.float16))
     path.write_text(json.dumps({"fingerprint": "model-a", "file": "precedents.npy", "anchors": ANCHORS}))
-    assert Precedents.load(ITEMS, "model-a", path).prior(_unit(1)) == {1: 1.0}
-    assert Precedents.load(ITEMS, "model-b", path).prior(_unit(1)) == {}
-    assert Precedents.load(ITEMS, "model-a", tmp_path / "absent.json").prior(_unit(1)) == {}
+    assert Precedents.load(ITEMS, "model-a", path).nearest(_unit(1)).items == {1}
+    assert Precedents.load(ITEMS, "model-b", path).nearest(_unit(1)) == NONE
+    assert Precedents.load(ITEMS, "model-a", tmp_path / "absent.json").nearest(_unit(1)) == NONE
