@@ -275,7 +275,9 @@ def passage_answer(
     scored = []
     wanted = wanted_kind(reading)
     relevance = relevance_of(weigh, hits)
-    for rank, hit in enumerate(hits[: 5 if wanted else 3]):
+    first = 5 if wanted else 3
+    # the first hits, and any the precedent names: relevance decides among them
+    for rank, hit in enumerate([*hits[:first], *(h for h in hits[first:] if weigh.precedent.of(h.item.id))]):
         # the passage's relevance first; within it, the sentences that use the question's words
         base = relevance(hit) - RANK_STEP * rank + LENGTH_SHARE * math.log(max(len(hit.item.text.split()), 1))
         if hit.item.kind == "action":
