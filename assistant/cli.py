@@ -240,9 +240,12 @@ def _tune(assistant: Assistant, args) -> int:
     precedents = fit_precedents(assistant, dev)
     by_set = precedents_by_set(assistant, dev)
     print(
-        f"precedents: {precedents['questions']} answered dev questions; hit@1 on dev, each set of "
-        f"questions answered with the other sets' precedents: {by_set['others']:.3f} "
-        f"(without precedents {by_set['none']:.3f})"
+        f"precedents: {precedents['questions']} answered dev questions; on dev, each set of "
+        "questions answered with the other sets' precedents: "
+        + "; ".join(
+            f"{figure} {by_set['others'][figure]:.3f} (without precedents {by_set['none'][figure]:.3f})"
+            for figure in ("hit@1", "answer accuracy")
+        )
     )
     abstention = fit_abstention(assistant, dev)
     weights = ", ".join(

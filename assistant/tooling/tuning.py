@@ -21,7 +21,7 @@ from ..answer.precedents import Precedents
 from ..answer.router import EXAMPLES, ROUTES, Router, features_of, frame_keys, frame_text
 from ..answer.router import WEIGHTS as ROUTER_WEIGHTS
 from ..engine import Assistant
-from .evaluation import Question, run
+from .evaluation import Question, figures_of, run
 
 # the route a dev question's kind asks for (follow-ups, GCAP items and unanswerable questions
 # are routed by other means, so they teach the router nothing)
@@ -120,24 +120,26 @@ def fit_precedents(assistant: Assistant, dev: list[Question], path: Path = PRECE
     return out
 
 
-def precedents_by_set(assistant: Assistant, dev: list[Question]) -> dict[str, float]:
-    """Dev hit@1 as a new set of questions meets the precedents: each source's questions (a
-    set written by one hand) answered with the other sources' precedents, and with none."""
+def precedents_by_set(assistant: Assistant, dev: list[Question]) -> dict[str, dict[str, float]]:
+    """Dev hit@1 and answer accuracy as a new set of questions meets the precedents: each
+    source's questions (a set written by one hand) answered with the other sources'
+    precedents, and with none."""
     vectors, anchors, places = precedent_data(assistant, dev)
     answerer = assistant.answerer()
     kept = answerer.precedents
     full = Precedents(vectors, anchors, answerer.lib.items_by_id)
     sources = np.asarray([dev[n].source for n in places])
-    evidenced = [q for q in dev if q.scored_as_answerable and not q.history and (q.quotes or q.rows)]
+    asked = [q for q in dev if not q.other_language]  # told to ask in English, precedent or not
     found = {}
     try:
         for name in ("none", "others"):
-            hits = 0
-            for question in evidenced:
+            outcomes = []
+            for question in asked:
                 dropped = sources == question.source if name == "others" else np.ones(len(anchors), bool)
                 answerer.precedents = full.without(dropped)
-                hits += run(assistant, [question])[0].hit1
-            found[name] = hits / len(evidenced)
+                outcomes += run(assistant, [question])
+            figures = figures_of(outcomes)
+            found[name] = {"hit@1": figures["hit@1"], "answer accuracy": figures["answer accuracy"]}
     finally:
         answerer.precedents = kept
     return found
