@@ -109,6 +109,9 @@ class Word:
         return found
 
 
+SURE_FIELD = 0.3  # the likeliest field must be this likely for any field to count as asked
+
+
 @dataclass
 class Reading:
     question: str
@@ -140,6 +143,8 @@ class Reading:
         """Row fields the question asks for, likeliest first (those the router gives weight):
         none for "what is the wildlife operation about?"."""
         ranked = sorted(FIELDS, key=lambda f: -self.routes.get(f, 0.0))
+        if self.routes.get(ranked[0], 0.0) < SURE_FIELD:  # "anything on COP28?": no field stands out
+            return ()
         return tuple(f for f in ranked if self.routes.get(f, 0.0) >= 0.15)
 
     @property

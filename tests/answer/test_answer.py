@@ -111,6 +111,9 @@ def test_a_question_about_an_action_asking_no_field_leads_with_the_action(assist
         "The plan's action: “Prepare and implement an Operation on wildlife trafficking”"
     )
     assert "body in charge: EC" in answer.text and "priority: A" in answer.text
+    # nor when the router spreads its belief over the fields: "anything on COP28?" asks none
+    cop = assistant.ask("anything on COP28?")
+    assert cop.text.startswith("The plan's action: “Preparation of a WCO position (policy note) for COP28")
 
 
 @pytest.mark.parametrize(
