@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .precedents import FLOOR
+
 WEIGHTS = Path(__file__).resolve().parent / "data" / "abstention.json"
 EXAMPLES = WEIGHTS.with_name("abstention-examples.npy")  # dev question vectors; labels in WEIGHTS
 NEIGHBOURS = 7  # labelled questions a question is compared with
@@ -37,6 +39,9 @@ class Evidence:
     missing_names: float  # names, codes, numbers or years the documents never mention (count)
     kind_missing: float  # 1 when "how many" finds no figure, or "when" no date, in what it cites
     alike_unanswered: float = 0.0  # share of the nearest labelled dev questions not answered (0-1)
+    # how close the nearest labelled question is (0-1, from the precedents' FLOOR) when the
+    # documents do not answer it: the same question asked again is not answered either
+    nearest_unanswered: float = 0.0
 
     @classmethod
     def names(cls) -> list[str]:
@@ -53,6 +58,14 @@ def alike_unanswered(vector: np.ndarray, examples: np.ndarray, unanswered: np.nd
     nearest = np.argsort(-similarity)[:NEIGHBOURS]
     weights = np.clip(similarity[nearest], 1e-6, None)
     return float(weights @ unanswered[nearest] / weights.sum())
+
+
+def nearest_unanswered(vector: np.ndarray, examples: np.ndarray, unanswered: np.ndarray) -> float:
+    """The nearest labelled question's closeness to `vector`, rescaled from FLOOR (0) to
+    identical (1), when it is one the documents do not answer; 0 otherwise."""
+    similarity = examples @ np.asarray(vector, dtype=np.float32)
+    nearest = int(np.argmax(similarity))
+    return max(0.0, (float(similarity[nearest]) - FLOOR) / (1.0 - FLOOR)) * float(unanswered[nearest])
 
 
 class Calibration:
@@ -83,11 +96,15 @@ class Calibration:
             self.examples = np.load(path.with_name(labelled["file"]), allow_pickle=False).astype(np.float32)
         self.prior = float(self.unanswered.mean()) if len(self.unanswered) else 0.0
 
-    def alike(self, vector: np.ndarray | None) -> float:
-        """`alike_unanswered` for a question's vector; the dev split's share without the model."""
+    def neighbours(self, vector: np.ndarray | None) -> dict[str, float]:
+        """The evidence of the labelled questions near a question's vector; without the model
+        that embedded them, the dev split's share and no nearest one."""
         if self.examples is None or vector is None:
-            return self.prior
-        return alike_unanswered(vector, self.examples, self.unanswered)
+            return {"alike_unanswered": self.prior, "nearest_unanswered": 0.0}
+        return {
+            "alike_unanswered": alike_unanswered(vector, self.examples, self.unanswered),
+            "nearest_unanswered": nearest_unanswered(vector, self.examples, self.unanswered),
+        }
 
     def probability(self, evidence: Evidence) -> float:
         z = float(self.coef @ evidence.vector() + self.intercept)

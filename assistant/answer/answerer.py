@@ -172,7 +172,7 @@ class Answerer:
     def _decide(self, reading: Reading, draft: Answer, hits: list[Hit]) -> Answer:
         """The calibrated decision: the draft answer stands, or the documents do not answer."""
         evidence = replace(
-            evidence_of(reading, draft, self.lib), alike_unanswered=self.calibration.alike(reading.vector)
+            evidence_of(reading, draft, self.lib), **self.calibration.neighbours(reading.vector)
         )
         answers, probability = self.calibration.answers(evidence)
         answer = draft if answers else abstain(reading.question, hits, None, self.lib)

@@ -183,9 +183,8 @@ def _led_by_the_answer(
 ) -> list[tuple[str, str, Item]]:
     """The card's parts, the closest to the question first, led by a sentence of another
     passage naming the item if it is closer than any of them. Closeness is meaning plus the
-    share of the question's words beyond the item's code a sentence uses, plus the precedent's
-    word for its passage; a question that asks nothing beyond the code ("what is GCAP-2
-    about?") keeps the card's order."""
+    share of the question's words beyond the item's code a sentence uses; a question that asks
+    nothing beyond the code ("what is GCAP-2 about?") keeps the card's order."""
     prefix, _, number = item.code.partition("-")
     code = (prefix.lower(), number)
     if all(w.text in code for w in reading.topic) or reading.vector is None:
@@ -200,13 +199,10 @@ def _led_by_the_answer(
         if sentence not in quoted_already
     ]
     texts = [quote for _, quote, _ in parts] + [sentence for _, sentence in others]
-    where = [passage for _, _, passage in parts] + [passage for passage, _ in others]
     meaning = lib.embedder.encode(texts) @ reading.vector
     closeness = [
-        float(m)
-        + reading.coverage(keys_of(text), leaving=code)
-        + PRECEDENT_WEIGHT * reading.precedent.of(p.id)
-        for m, text, p in zip(meaning, texts, where, strict=True)
+        float(m) + reading.coverage(keys_of(text), leaving=code)
+        for m, text in zip(meaning, texts, strict=True)
     ]
     card, found = closeness[: len(parts)], closeness[len(parts) :]
     parts = [parts[i] for i in sorted(range(len(parts)), key=lambda i: -card[i])]

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..answer.abstention import EXAMPLES as ABSTENTION_EXAMPLES
 from ..answer.abstention import WEIGHTS as ABSTENTION_WEIGHTS
-from ..answer.abstention import Evidence, alike_unanswered
+from ..answer.abstention import Evidence, alike_unanswered, nearest_unanswered
 from ..answer.precedents import WEIGHTS as PRECEDENT_WEIGHTS
 from ..answer.precedents import Precedents
 from ..answer.router import EXAMPLES, ROUTES, Router, features_of, frame_keys, frame_text
@@ -208,10 +208,11 @@ def fit_abstention(assistant: Assistant, dev: list[Question], path: Path = ABSTE
     # each dev question's neighbours are the other dev questions (leave one out): at run time
     # a new question has all of them, but never itself
     unanswered = (1 - labels).astype(np.float32)
-    column = Evidence.names().index("alike_unanswered")
+    alike, nearest = (Evidence.names().index(n) for n in ("alike_unanswered", "nearest_unanswered"))
     for i in range(len(labels)):
         others = np.arange(len(labels)) != i
-        features[i, column] = alike_unanswered(vectors[i], vectors[others], unanswered[others])
+        features[i, alike] = alike_unanswered(vectors[i], vectors[others], unanswered[others])
+        features[i, nearest] = nearest_unanswered(vectors[i], vectors[others], unanswered[others])
     scaler = StandardScaler().fit(features)
     model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000)
     model.fit(scaler.transform(features), labels)
