@@ -18,6 +18,11 @@ A seventh (delegates-g: 90 written the same way on 2026-11-24, a new session) lo
 near-copies by the same rule; the other 64 (14 unanswerable) were scored at 025007e (hit@1
 0.680, accuracy 0.680, unanswerable recall 0.643, answerable abstained 0.040), used to judge
 two abstention features, then appended whole to dev.
+An eighth (delegates-h: 90 written the same way on 2026-11-24, a third session) lost 21
+near-copies by the same rule; the other 69 (15 unanswerable) were scored at 3e49d78 (hit@1
+0.852, accuracy 0.815, unanswerable recall 0.667, answerable abstained 0.019; all 90 with the
+near-copies: hit@1 0.886, or 0.843 without the precedents), their misses read (they prompted
+the nearest-unanswered evidence), then appended whole to dev.
 """
 
 import json

@@ -490,7 +490,7 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
     test = figures["test"]
     assert test["questions"] >= 100 and test["unanswerable"] >= 15
     # measured with precedents and the nearest-unanswered evidence; before them in brackets
-    assert test["answer accuracy"] >= 0.84  # measured 0.853, 81 of 95 (0.800)
+    assert test["answer accuracy"] >= 0.83  # measured 0.853, then 0.842 after a refit (0.800)
     assert test["hit@1"] >= 0.84  # measured 0.853 (0.768)
     assert test["answerable abstained"] <= 0.03  # measured 0.021, 2 of 95 (0.042): the goal is 0.05
     assert test["abstention recall"] >= 0.88  # measured 0.941, 16 of 17 (0.824)
