@@ -113,7 +113,8 @@ def test_a_question_about_an_action_asking_no_field_leads_with_the_action(assist
     assert "body in charge: EC" in answer.text and "priority: A" in answer.text
     # nor when the router spreads its belief over the fields: "anything on COP28?" asks none
     cop = assistant.ask("anything on COP28?")
-    assert cop.text.startswith("The plan's action: “Preparation of a WCO position (policy note) for COP28")
+    first = cop.text.splitlines()[0]
+    assert first.startswith("The plan's action: “") and "COP28" in first  # two rows are about COP28
 
 
 @pytest.mark.parametrize(
