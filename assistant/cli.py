@@ -195,6 +195,13 @@ def _explain(assistant: Assistant, question: str, answer) -> None:
     filters = {k: v for k, v in reading.where.__dict__.items() if v}
     if filters:
         print(f"filters: {filters}", file=out)
+    if reading.precedent.items:  # the items an answered question like this one was answered by
+        items = assistant.answerer().items_by_id
+        named = "; ".join(
+            f"row {items[i].data.get('row')}" if items[i].kind == "action" else f"“{items[i].text[:60]}…”"
+            for i in sorted(reading.precedent.items)
+        )
+        print(f"precedent: strength {reading.precedent.strength:.2f}, leans to {named}", file=out)
     if answer.evidence is not None:
         values = ", ".join(f"{k} {v:.2f}" for k, v in answer.evidence.__dict__.items())
         print(f"evidence: {values}; P(answered) {answer.confidence:.2f}", file=out)

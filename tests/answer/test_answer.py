@@ -586,6 +586,18 @@ def test_a_question_worded_unlike_any_answered_one_still_finds_what_answered_it(
     assert kept.nearest(vector) == assistant.answerer().precedents.nearest(vector)
 
 
+def test_explain_says_which_answered_question_an_answer_leaned_on(assistant, capsys):
+    """`ask --explain` shows the precedent: how strongly, and to which passages or rows."""
+    from assistant.cli import _explain
+
+    question = "where did the secretariat get the actions in the first draft from?"
+    _explain(assistant, question, assistant.ask(question))
+    err = capsys.readouterr().err
+    lean = r"^precedent: strength 0\.\d\d, leans to “The draft Green Customs action plan"
+    assert re.search(lean, err, re.M)
+    assert "nearest_unanswered" in err and "P(answered)" in err
+
+
 def test_abstention_weights_are_read_by_the_evidence_they_name(tmp_path):
     """Evidence added after a fit weighs nothing until `assistant tune` refits, so tune can run;
     evidence the fit weighed but no longer gathered is said, naming the file and the remedy."""
