@@ -39,6 +39,15 @@ class Library:
         self.teams = {t for r in self.rows.values() for t in teams_of(r) if is_name(t)}
         self.lexicon = Lexicon(generation.terms(), generation.item_count(), example_words())
         self.categories = self._categories()
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+
+    def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
+        """The embeddings of sentences of this generation's documents, each computed once: a
+        GCAP item's sentences are weighed against every question about it."""
+        missing = list(dict.fromkeys(s for s in sentences if s not in self._sentence_vectors))
+        if missing:
+            self._sentence_vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
+        return np.vstack([self._sentence_vectors[s] for s in sentences])
 
     def _categories(self) -> list[tuple[str, str, str]]:
         """Sections ("SP4. Research"), strategic objectives ("SO2. Revenue collection", from

@@ -199,7 +199,7 @@ def _led_by_the_answer(
         if sentence not in quoted_already
     ]
     texts = [quote for _, quote, _ in parts] + [sentence for _, sentence in others]
-    meaning = lib.embedder.encode(texts) @ reading.vector
+    meaning = lib.sentence_vectors(texts) @ reading.vector
     closeness = [
         float(m) + reading.coverage(keys_of(text), leaving=code)
         for m, text in zip(meaning, texts, strict=True)

@@ -598,6 +598,26 @@ def test_explain_says_which_answered_question_an_answer_leaned_on(assistant, cap
     assert "nearest_unanswered" in err and "P(answered)" in err
 
 
+def test_a_gcap_items_sentences_are_embedded_once_not_for_every_question(assistant, monkeypatch):
+    """Every question about GCAP-2 weighs the sentences that name it; the second embeds only
+    its own words."""
+    lib = assistant.answerer().lib
+    encoded: list[str] = []
+    encode = lib.embedder.encode
+
+    def counting(texts, *args, **kwargs):
+        encoded.extend(texts)
+        return encode(texts, *args, **kwargs)
+
+    monkeypatch.setattr(lib.embedder, "encode", counting)
+    first = assistant.ask("who offered to fund GCAP-2?")
+    sentences = len(encoded)
+    encoded.clear()
+    again = assistant.ask("who offered to fund GCAP-2?")
+    assert again.text == first.text
+    assert sentences > 3 and len(encoded) <= 2, encoded  # the question (and its codes), no sentence
+
+
 def test_abstention_weights_are_read_by_the_evidence_they_name(tmp_path):
     """Evidence added after a fit weighs nothing until `assistant tune` refits, so tune can run;
     evidence the fit weighed but no longer gathered is said, naming the file and the remedy."""
