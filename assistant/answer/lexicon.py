@@ -26,6 +26,9 @@ NEIGHBOUR_MIN = 0.6  # cosine below which a nearest word is not a stand-in (tune
 FORM_RATIO = 75  # similarity (0-100) of two long words with the same start that are one word
 
 
+CLIPPED = 8  # index words a clipped word may stand for; more, and it says nothing
+
+
 class Lexicon:
     """The vocabulary of one index generation, with the ways a question's word can reach it."""
 
@@ -104,6 +107,15 @@ class Lexicon:
             if head in self.docs and tail in self.docs and len(tail) >= 4:
                 return [head, tail]
         return None
+
+    def clipped(self, word: str) -> list[str]:
+        """The index words a clipped word may be short for ("op": operation, operational;
+        "env": environment, environmental): those it begins, at least three letters longer,
+        when there are at most CLIPPED of them; none for a word of more than five letters."""
+        if not 2 <= len(word) <= 5 or not word.isalpha():
+            return []
+        found = [t for t in self._spellings if t.startswith(word) and len(t) >= len(word) + 3]
+        return found if len(found) <= CLIPPED else []
 
     def neighbours(self, nearest: list[tuple[int, float]]) -> list[tuple[str, float]]:
         """Index words for term-vector hits (id, cosine), those close enough in meaning."""

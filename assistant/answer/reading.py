@@ -109,6 +109,7 @@ class Word:
         return found
 
 
+CLIPPED_SCORE = 0.8  # how surely a clipped word is one of the words it begins
 SURE_FIELD = 0.3  # the likeliest field must be this likely for any field to count as asked
 
 
@@ -310,6 +311,10 @@ class Reader:
                 corrected=fixed,
                 common=lexicon.common(fixed),
             )
+        # "op", "env": a clipped word, read as the index words it begins (less surely than a form)
+        if not name and (long := lexicon.clipped(folded)):
+            forms = tuple((f, CLIPPED_SCORE) for w in long for f in lexicon.forms(w))
+            return Word(folded, "clipped", max(lexicon.weight(w) for w in long), forms)
         # a name the documents never use weighs as a rare word, however common it is in English
         # ("Secretary General"); another unknown word weighs less the commoner it is
         return Word(folded, "unknown", lexicon.weight(folded, english=not name), (), name)

@@ -134,6 +134,12 @@ def test_delegates_words_typos_and_everyday_verbs_reach_the_row(assistant, quest
     assert lead.lower() in answer.text.split("\n")[0 if answer.route == "field" else 1].lower()
 
 
+def test_a_clipped_word_reaches_the_row_it_is_short_for(assistant):
+    """ "the wildlife op" is the wildlife operation, not the wildlife capacity-building row."""
+    answer = assistant.ask("who owns the wildlife op and when is it due?")
+    assert answer.citations[0].row.row == 18 and "June 2024" in answer.text
+
+
 def test_british_and_american_spellings_meet():
     from assistant.words import key
 

@@ -71,6 +71,18 @@ def test_forms_compounds_and_weights(lexicon):
     assert english_rarity("getting") < english_rarity("counterfeit") == 1.0
 
 
+def test_a_clipped_word_stands_for_the_index_words_it_begins(lexicon):
+    """ "enf", "org": clipped as delegates type them; never a word of six letters or more,
+    nor one that begins too many words to say which."""
+    assert lexicon.clipped("enf") == ["enforcement"]
+    assert lexicon.clipped("org") == ["organization"]
+    assert lexicon.clipped("hand") == ["handbook"]
+    assert lexicon.clipped("symposi") == []  # too long to be clipped: a typo, if anything
+    assert lexicon.clipped("wast") == []  # "waste" is only one letter longer: a typo
+    many = Lexicon([Term(f"ope{c}ation", 1) for c in "abcdefghij"], items=10)
+    assert many.clipped("op") == []  # ten words begin it
+
+
 def test_the_acronym_asked_about_and_the_dates_a_question_names():
     assert _asked_acronym("What does EC stand for?") == "EC"
     assert _asked_acronym("what's CCF short for, the thing the MEA training falls under") == "CCF"
