@@ -27,6 +27,7 @@ from .search import Hit
 MAX_SENTENCES = 3
 MAX_LIST = 60
 LIST_FIELDS = ("owner", "when", "priority")
+HEADING_GAIN = 0.25  # share of the topic a heading must add for the answer to name it
 SENTENCE_SHARE = 0.5  # how much a sentence's own use of the question's words counts
 RANK_STEP = 0.05  # what each place lower in the search costs a passage
 KIND_BONUS = 0.3  # what a sentence holding the kind of thing asked (a date, a figure) gains
@@ -328,7 +329,9 @@ def passage_answer(
         if index is None:
             sentence = clean_quote(sentence)  # a quote opens on the sentence, not its list numeral
             citations.append(lib.passage_citation(hit.item, hit.dense, quote=sentence))
-            pieces.append((len(citations), sentence))
+            # the answer's lead, under its heading where the heading says what was asked
+            said_as = _under_heading(weigh, hit.item.section, sentence) if not pieces else sentence
+            pieces.append((len(citations), said_as))
         else:  # another sentence of a passage already cited: one quote, one marker
             # "…" marks sentences left out between two quoted ones; the next one runs on as written
             gap = " " if position == last_position[hit.item.id] + 1 else " … "
@@ -392,6 +395,17 @@ _ASKS_DATE = re.compile(
 _ASKS_MONEY = re.compile(r"\b(?:budget|costs?|costed|price|euros?|dollars?|francs?|CHF|EUR|USD|GBP)\b", re.I)
 _CURRENCY = r"(?:[€$£]|\b(?:EUR|USD|CHF|GBP|euros?|dollars?|(?:Swiss )?francs?)\b)"
 _MONEY = re.compile(rf"{_CURRENCY}\s?\d|\d[\d,.]*(?:\s?(?:million|billion|m|k))?\s?{_CURRENCY}", re.I)
+
+
+def _under_heading(reading: Reading, heading: str, sentence: str) -> str:
+    """The sentence, said under its section's heading when the heading holds much of what the
+    question asks that the sentence does not ("Short-term objective (end of financial year
+    2022-2023)" for "what is the short-term goal and by when?")."""
+    heading = heading.strip()
+    own = reading.coverage(keys_of(sentence))
+    if heading and reading.coverage(keys_of(f"{heading} {sentence}")) >= own + HEADING_GAIN:
+        return f"Under “{heading}”: {sentence}"
+    return sentence
 
 
 def wanted_kind(reading: Reading) -> str | None:

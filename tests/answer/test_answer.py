@@ -72,12 +72,28 @@ def _quotes_are_verbatim(answer):
                 piece.split(". Action: ")[-1] if "Action: " in piece else piece, citation.row
             )
         elif answer.route == "passage":
+            # the lead may be said under its section's heading, outside the quote
+            heading = f"Under “{citation.section.strip()}”: "
+            piece = piece.removeprefix(heading) if citation.section.strip() else piece
             for part in piece.split(" … "):  # sentences left out between quoted ones
                 assert _flat(part) in _flat(citation.text), (part, citation.text)
         else:
             quoted = re.findall(r"“(.{20,}?)”(?:\s|$|\.)", piece) or [piece]
             text = _flat(citation.text).replace("“", "‘").replace("”", "’")
             assert all(_flat(q).rstrip(".") in text for q in quoted), (piece, citation.text)
+
+
+def test_a_lead_sentence_is_said_under_its_heading_when_the_heading_holds_what_was_asked(assistant):
+    """The plan's short-term objective is a heading with its date; the sentence under it does
+    not repeat the date, so the answer names the heading, outside the quote."""
+    answer = assistant.ask("what is the short-term objective of the plan, and by when?")
+    assert answer.text.startswith(
+        "Under “Short-term objective (end of financial year 2022-2023)”: The WCO develops its thinking"
+    )
+    assert answer.text.count("Under “") == 1
+    _quotes_are_verbatim(answer)
+    # a sentence that says it all needs no heading
+    assert assistant.ask("What is Green Customs?").text.startswith("Green Customs refers to")
 
 
 def test_a_definition_is_quoted_and_cited(assistant):
