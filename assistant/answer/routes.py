@@ -200,10 +200,14 @@ def _led_by_the_answer(
         if sentence not in quoted_already
     ]
     texts = [quote for _, quote, _ in parts] + [sentence for _, sentence in others]
+    # the precedent's word for a passage counts, but never for the item's own listing: the
+    # answered question nearest a GCAP question is often "what is GCAP-N about?", whatever it asks
+    where = [passage for _, _, passage in parts] + [passage for passage, _ in others]
+    lift = [0.0 if p.paragraph == item.code else PRECEDENT_WEIGHT * reading.precedent.of(p.id) for p in where]
     meaning = lib.sentence_vectors(texts) @ reading.vector
     closeness = [
-        float(m) + reading.coverage(keys_of(text), leaving=code)
-        for m, text in zip(meaning, texts, strict=True)
+        float(m) + reading.coverage(keys_of(text), leaving=code) + up
+        for m, text, up in zip(meaning, texts, lift, strict=True)
     ]
     card, found = closeness[: len(parts)], closeness[len(parts) :]
     parts = [parts[i] for i in sorted(range(len(parts)), key=lambda i: -card[i])]

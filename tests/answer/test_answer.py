@@ -640,6 +640,20 @@ def test_a_gcap_items_sentences_are_embedded_once_not_for_every_question(assista
     assert sentences > 3 and len(encoded) <= 2, encoded  # the question (and its codes), no sentence
 
 
+def test_a_gcap_question_asking_a_detail_leads_with_the_sentence_answered_questions_quoted(assistant):
+    """Answered questions about who funds GCAP-2 quoted the sentence naming the programme; a
+    new wording is led by it, though the item's own card is closer in meaning to "GCAP-2". A
+    precedent never lifts the card itself: "what went to the technical committee about the
+    GCAP-2 tool?" is nearest "What is GCAP-2 about?", and still leads with the concept note
+    (test_a_question_asking_more_than_an_items_card_leads_with_the_sentence_that_answers)."""
+    question = "is somebody funding GCAP-2?"
+    assert question not in {q.question for q in load_questions(split="all")}
+    answer = assistant.ask(question)
+    assert answer.route == "gcap"
+    assert answer.text.startswith("“Following this, the SECO-WCO Global Trade Facilitation Programme (GTFP)")
+    assert assistant.ask("what is GCAP-2 about?").text.startswith("GCAP-2: “Develop, together with Members")
+
+
 def test_abstention_weights_are_read_by_the_evidence_they_name(tmp_path):
     """Evidence added after a fit weighs nothing until `assistant tune` refits, so tune can run;
     evidence the fit weighed but no longer gathered is said, naming the file and the remedy."""
