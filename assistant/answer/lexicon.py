@@ -8,6 +8,7 @@ Delegates write "reponsible", "organise", "rubbish" and "pirated"; the documents
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import os
@@ -114,8 +115,16 @@ class Lexicon:
         when there are at most CLIPPED of them; none for a word of more than five letters."""
         if not 2 <= len(word) <= 5 or not word.isalpha():
             return []
-        found = [t for t in self._spellings if t.startswith(word) and len(t) >= len(word) + 3]
-        return found if len(found) <= CLIPPED else []
+        # the spellings are sorted: those a word begins sit together, from where it would go
+        found = []
+        for spelling in self._spellings[bisect.bisect_left(self._spellings, word) :]:
+            if not spelling.startswith(word):
+                break
+            if len(spelling) >= len(word) + 3:
+                found.append(spelling)
+                if len(found) > CLIPPED:
+                    return []
+        return found
 
     def neighbours(self, nearest: list[tuple[int, float]]) -> list[tuple[str, float]]:
         """Index words for term-vector hits (id, cosine), those close enough in meaning."""
