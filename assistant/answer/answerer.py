@@ -29,6 +29,7 @@ from .routes import (
     abstain,
     acronym_answer,
     best_row_and_passage,
+    candidates,
     describe,
     evidence_of,
     gcap_answer,
@@ -182,13 +183,13 @@ class Answerer:
     def _field_or_passage(self, reading: Reading, hits: list[Hit], focus: Reading | None = None) -> Answer:
         """A row's fields or quoted passages, whichever the evidence (and the router) favours."""
         docs = self._documents_named(reading.text)
-        rows = _candidates(hits, "action", reading)
+        rows = candidates([h for h in hits if h.item.kind == "action"], reading, 3)
         if docs:  # "the 2025 update": passages of that document only
             hits = (
                 self.lib.search(reading.text, reading.vector, reading.keyword_terms(), 5, ("passage",), docs)
                 or hits
             )
-        passages = _candidates(hits, "passage", reading)
+        passages = candidates([h for h in hits if h.item.kind == "passage"], reading, 3)
         (row, row_score), (_, passage_score) = best_row_and_passage(reading, rows, passages)
         lean = FIELD_LEAN * _log_odds(reading.field_share)
         if row is not None and row.dense >= ROW_MIN and row_score + lean >= passage_score:
@@ -367,12 +368,6 @@ class Answerer:
             if d.kind in kinds and (not years or any(d.date.startswith(y) for y in years))
         )
         return docs or None
-
-
-def _candidates(hits: list[Hit], kind: str, reading: Reading, top: int = 3) -> list[Hit]:
-    """The first hits of a kind, and any its precedent names: relevance decides among them."""
-    of_kind = [h for h in hits if h.item.kind == kind]
-    return of_kind[:top] + [h for h in of_kind[top:] if reading.precedent.of(h.item.id)]
 
 
 def _log_odds(p: float) -> float:

@@ -240,6 +240,11 @@ def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -
     )
 
 
+def candidates(hits: list[Hit], reading: Reading, top: int) -> list[Hit]:
+    """The first `top` hits, and any after them the precedent names: relevance decides."""
+    return hits[:top] + [h for h in hits[top:] if reading.precedent.of(h.item.id)]
+
+
 def relevance_of(reading: Reading, hits: list[Hit]):
     """A hit's relevance to the question: meaning, plus the share of the topic it covers, plus
     a little of its keyword score (relative to the best of `hits`), which breaks ties of the
@@ -280,9 +285,7 @@ def passage_answer(
     scored = []
     wanted = wanted_kind(reading)
     relevance = relevance_of(weigh, hits)
-    first = 5 if wanted else 3
-    # the first hits, and any the precedent names: relevance decides among them
-    for rank, hit in enumerate([*hits[:first], *(h for h in hits[first:] if weigh.precedent.of(h.item.id))]):
+    for rank, hit in enumerate(candidates(hits, weigh, 5 if wanted else 3)):
         # the passage's relevance first; within it, the sentences that use the question's words
         base = relevance(hit) - RANK_STEP * rank + LENGTH_SHARE * math.log(max(len(hit.item.text.split()), 1))
         if hit.item.kind == "action":

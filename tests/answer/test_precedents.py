@@ -72,13 +72,13 @@ def test_precedents_are_used_only_with_the_model_that_embedded_them(tmp_path):
 
 def test_what_a_precedent_names_is_weighed_even_when_the_search_ranks_it_low():
     """A row the search puts fourth is still a candidate when an answered question names it."""
-    from assistant.answer.answerer import _candidates
     from assistant.answer.precedents import Precedent
     from assistant.answer.reading import Reading
+    from assistant.answer.routes import candidates
     from assistant.answer.search import Hit
 
     rows = [Hit(_item(10 + n, f"action {n}", kind="action"), 0.03 - n / 1000, 0.5, None) for n in range(6)]
     plain = Reading("q", "q", [], {"passage": 1.0})
-    assert [h.item.id for h in _candidates(rows, "action", plain)] == [10, 11, 12]
+    assert [h.item.id for h in candidates(rows, plain, 3)] == [10, 11, 12]
     named = Reading("q", "q", [], {"passage": 1.0}, precedent=Precedent(0.5, frozenset({14})))
-    assert [h.item.id for h in _candidates(rows, "action", named)] == [10, 11, 12, 14]
+    assert [h.item.id for h in candidates(rows, named, 3)] == [10, 11, 12, 14]
