@@ -37,6 +37,12 @@ _SPELLING = (
 _DOUBLED = re.compile(r"([bdfgklmnprt])\1$")
 
 
+def unspaced(text: str) -> str:
+    """A text without its whitespace, lower-cased: a quote is found in a passage this way,
+    whatever line breaks a PDF put in either."""
+    return re.sub(r"\s+", "", text).lower()
+
+
 def fold(token: str) -> str:
     """Lower case without accents, as the keyword index stores terms ("attachés" -> "attaches")."""
     decomposed = unicodedata.normalize("NFKD", token.lower())

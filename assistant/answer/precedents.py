@@ -17,7 +17,6 @@ both), and only when a question comes close to them, so a large index pays for w
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ingest.items import Item
+from ..words import unspaced
 
 WEIGHTS = Path(__file__).resolve().parent / "data" / "precedents.json"
 # Both chosen on dev, each set of questions (written by a different hand) answered with the
@@ -32,10 +32,6 @@ WEIGHTS = Path(__file__).resolve().parent / "data" / "precedents.json"
 # FLOOR 0.5-0.8 with WEIGHT 0.3-2.5 gave hit@1 0.85-0.89 against 0.83 without, a plateau.
 FLOOR = 0.6  # cosine under which a labelled question says nothing about a new one
 WEIGHT = 1.0  # relevance an item gains from a labelled question identical in meaning
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,7 @@ class Precedents:
         if anchor not in self._found:
             if self._flat_items is None:
                 kinds = self._kinds
-                self._flat_items = {i: _flat(it.text) for i, it in self._items.items() if it.kind in kinds}
-            flat = _flat(anchor)
+                self._flat_items = {i: unspaced(it.text) for i, it in self._items.items() if it.kind in kinds}
+            flat = unspaced(anchor)
             self._found[anchor] = tuple(i for i, text in self._flat_items.items() if flat and flat in text)
         return self._found[anchor]

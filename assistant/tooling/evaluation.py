@@ -20,6 +20,7 @@ from ..answer import Answer, Citation
 from ..config import REPO_ROOT
 from ..engine import Assistant
 from ..ingest.documents import discover, load_document
+from ..words import unspaced
 
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "questions.jsonl"
 NAIVE_CHUNK, NAIVE_OVERLAP, NAIVE_K = 1000, 200, 4
@@ -83,14 +84,10 @@ def load_questions(path: Path = DEFAULT_QUESTIONS, split: str | None = None) -> 
     return questions
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text).lower()
-
-
 def _cites_evidence(citation: Citation, question: Question) -> bool:
     if citation.kind == "action" and citation.row is not None and citation.row.row in question.rows:
         return True
-    return any(_flat(quote) in _flat(citation.text) for quote in question.quotes)
+    return any(unspaced(quote) in unspaced(citation.text) for quote in question.quotes)
 
 
 def _correct(question: Question, answer: Answer) -> bool:
@@ -102,8 +99,8 @@ def _correct(question: Question, answer: Answer) -> bool:
         return answer.abstained
     if answer.abstained:
         return False
-    text = _flat(answer.text)
-    if not all(_flat(fact) in text for fact in question.facts):
+    text = unspaced(answer.text)
+    if not all(unspaced(fact) in text for fact in question.facts):
         return False
     cited = [c.row.row for c in answer.citations if c.row is not None]
     if question.kind == "list":
@@ -233,7 +230,7 @@ def baseline_hits(baseline, questions: list[Question], row_texts: dict[int, str]
     for question in evidenced:
         quotes = [*question.quotes, *(row_texts[r][:60] for r in question.rows if r in row_texts)]
         chunks = baseline.top(" ".join([*question.history, question.question]))
-        found = [any(_flat(q) in _flat(chunk) for q in quotes) for chunk in chunks]
+        found = [any(unspaced(q) in unspaced(chunk) for q in quotes) for chunk in chunks]
         hit1 += found[0]
         hit3 += any(found[:3])
     return (hit1 / len(evidenced), hit3 / len(evidenced)) if evidenced else (0.0, 0.0)
