@@ -317,12 +317,15 @@ class Answerer:
                     fields = ("owner", *fields)
                 answer = row_answer(self.lib, question, ids, fields, 1.0)
             if answer is not None:
-                answer.route = "follow-up"
-                answer.subject.setdefault("query", subject.get("query", previous.question))
-                return answer
-        # its own words, read together with what the previous turn was about
+                return _following(answer, previous)
+        if subject.get("gcap"):  # more about the item just given: its sentence closest to the question
+            answer = gcap_answer(self.lib, question, subject["gcap"], reading)
+            if answer is not None:
+                return _following(answer, previous)
+        # its own words, read together with what the previous turn was about; what it asks
+        # for (a date, a place) is in its own words
         combined = self.read(f"{subject.get('query', previous.question)} {question}")
-        combined.routes = reading.routes
+        combined.routes, combined.question = reading.routes, question
         hits = self._nearest(combined)
         draft = self._field_or_passage(combined, hits, focus=reading)
         draft.question = question
@@ -368,6 +371,13 @@ class Answerer:
             if d.kind in kinds and (not years or any(d.date.startswith(y) for y in years))
         )
         return docs or None
+
+
+def _following(answer: Answer, previous: Answer) -> Answer:
+    """An answer given as a follow-up, about what the previous turn was about."""
+    answer.route = "follow-up"
+    answer.subject.setdefault("query", previous.subject.get("query", previous.question))
+    return answer
 
 
 def _log_odds(p: float) -> float:

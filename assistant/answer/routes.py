@@ -464,7 +464,11 @@ def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
             lead = fields_text(row, answer.subject["fields"][:1] or FIELDS, only=True)
         return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
-    return not _has_kind((lead.quote or lead.text) if lead is not None else "", wanted, reading.question)
+    if answer.route == "passage":  # the lead as said, under its heading if it is said under one
+        said = answer.text.split(" [1]")[0]
+    else:
+        said = (lead.quote or lead.text) if lead is not None else ""
+    return not _has_kind(said, wanted, reading.question)
 
 
 def abstain(question: str, hits: list[Hit], lead: str | None = None, lib: Library | None = None) -> Answer:
@@ -474,7 +478,8 @@ def abstain(question: str, hits: list[Hit], lead: str | None = None, lib: Librar
     text = lead or "This is not in these documents."
     if citations:
         text += " The closest passages are " + ", ".join(f"[{n}]" for n in range(1, len(citations) + 1)) + "."
-    return Answer(question, text, citations, True, "abstain", {})
+    # what was asked stays the subject: "and the cutoff date?" follows a question not answered
+    return Answer(question, text, citations, True, "abstain", {"query": question})
 
 
 def describe(where: ActionFilter, topic: list[str] = ()) -> str:

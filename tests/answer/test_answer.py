@@ -501,6 +501,31 @@ def test_follow_ups_resolve_against_the_previous_turn(assistant):
     assert "Global Trade Facilitation Programme (GTFP)" in funded.text
 
 
+def test_a_follow_up_on_a_gcap_item_is_led_by_the_items_sentence_that_answers(assistant):
+    gcap = assistant.ask("What is GCAP-2?")
+    paid = assistant.ask("has anyone said they would pay for it?", [gcap])
+    assert paid.route == "follow-up"
+    assert "SECO-WCO Global Trade Facilitation Programme" in paid.text.splitlines()[0]
+    shown = assistant.ask("what was presented to the committee on it?", [gcap])
+    lead = shown.text.splitlines()[0]
+    assert "Concept Note" in lead and "245th/246th Sessions" in lead
+
+
+def test_a_follow_up_asks_for_the_kind_of_thing_its_own_words_ask_for(assistant):
+    """A place was asked before; the follow-up asks what was adopted, and needs no place."""
+    where = assistant.ask("Where was COP29 held?")
+    adopted = assistant.ask("and what was adopted on its sidelines?", [where])
+    assert not adopted.abstained and "Baku Declaration on Green Customs" in adopted.text.split("[1]")[0]
+
+
+def test_a_follow_up_after_an_abstention_still_follows_what_was_asked(assistant):
+    """The documents do not say who designed the survey, but they do give its deadline."""
+    unknown = assistant.ask("Who designed the 2025 green customs survey?")
+    assert unknown.abstained
+    deadline = assistant.ask("and when was the deadline?", [unknown])
+    assert deadline.route == "follow-up" and "31 March 2025" in deadline.text.split("[1]")[0]
+
+
 def test_passage_answers_quote_their_passages_verbatim(assistant):
     for question in load_questions(split="dev"):
         if question.scored_as_answerable and not question.history:
