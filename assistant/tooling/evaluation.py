@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 import statistics
 import time
@@ -25,6 +26,7 @@ from ..words import unspaced
 DEFAULT_QUESTIONS = REPO_ROOT / "eval" / "questions.jsonl"
 NAIVE_CHUNK, NAIVE_OVERLAP, NAIVE_K = 1000, 200, 4
 SPLITS = ("dev", "test")
+SEED = 20261123  # the questions asked before others, as eval/merge_sets.py split them
 
 
 @dataclass
@@ -134,6 +136,23 @@ def run(assistant: Assistant, questions: list[Question]) -> list[Outcome]:
             )
         )
     return outcomes
+
+
+def worse_after_another(assistant: Assistant, outcomes: list[Outcome], seed: int = SEED) -> float:
+    """The share of questions of their own (no history) answered right alone and wrong when
+    asked after another question of the set, picked at random: a delegate asks one question
+    after another, and a question that only looks like a follow-up ("everything that was due
+    in December 2023?") must not be read against the previous answer."""
+    alone = [o for o in outcomes if not o.question.history and not o.question.other_language]
+    if len(alone) < 2:
+        return 0.0
+    rng = random.Random(seed)
+    worse = 0
+    for outcome in alone:
+        before = rng.choice([o for o in alone if o is not outcome])
+        again = assistant.ask(outcome.question.question, [before.answer])
+        worse += outcome.correct and not _correct(outcome.question, again)
+    return worse / len(alone)
 
 
 def figures_of(outcomes: list[Outcome]) -> dict:
@@ -248,6 +267,8 @@ def report(
     ]
     groups = {name: group for name, group in groups.items() if group}
     figures = {name: figures_of(group) for name, group in groups.items()}
+    for name, group in groups.items():
+        figures[name]["worse after another"] = worse_after_another(assistant, group)
     if baseline:
         rows = {r.row: r.action for r in assistant.actions() if r.doc.startswith("green-customs-action-plan")}
         naive = NaiveBaseline(assistant.corpus_dir, assistant.embedder)
