@@ -108,7 +108,7 @@ class Answerer:
             )
         reading = self.read(question)
         previous = next((a for a in reversed(history) if a.subject), None)
-        if previous is not None and self._leans_on_previous(reading):
+        if previous is not None and self._leans_on_previous(reading, previous):
             return self._follow_up(reading, previous)
         return self._answer(reading)
 
@@ -294,9 +294,15 @@ class Answerer:
 
     # ------------------------------------------------------------ follow-ups
 
-    def _leans_on_previous(self, reading: Reading) -> bool:
+    def _leans_on_previous(self, reading: Reading, previous: Answer) -> bool:
         """A follow-up names little of its own ("and when is it due?", "what about its KPI?"),
-        or is a few words that name nothing at all ("by when?", "who?")."""
+        or is a few words that name nothing at all ("by when?", "who?"). A question that picks
+        actions by a body, team, priority or date of its own ("everything that was due in
+        December 2023?") names its own subject, unless there is a list to narrow ("which of
+        those are priority A?")."""
+        lists = reading.routes.get("list", 0.0) >= 0.5 and reading.where != ActionFilter()
+        if lists and len(previous.subject.get("rows", ())) <= 1:
+            return False
         terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
         return (reading.follow_up or terse) and not reading.gcap and len(reading.topic) <= 2
 

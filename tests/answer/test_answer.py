@@ -511,6 +511,20 @@ def test_a_follow_up_on_a_gcap_item_is_led_by_the_items_sentence_that_answers(as
     assert "Concept Note" in lead and "245th/246th Sessions" in lead
 
 
+def test_a_list_question_of_its_own_is_not_read_against_the_previous_answer(assistant):
+    """ "that" in "everything that was due" refers to nothing before it: a list question picking
+    actions by a date or a priority names its own subject, unless there is a list to narrow."""
+    row = assistant.ask("Who owns the return-refill guidelines?")
+    due = assistant.ask("Everything that was due in December 2023?", [row])
+    assert due.route == "list" and due.text.startswith("4 action(s) match due in December 2023")
+    marked = assistant.ask("Can you list every action that's marked priority A?", [row])
+    assert marked.route == "list" and marked.text.startswith("11 action(s) match priority A")
+    listed = assistant.ask("Which actions does the Compliance team have?")
+    narrowed = assistant.ask("and which of those are priority A?", [listed])
+    assert narrowed.route == "follow-up" and narrowed.text.startswith("4 action(s)")
+    assert {c.row.row for c in narrowed.citations} < {c.row.row for c in listed.citations}
+
+
 def test_a_follow_up_asks_for_the_kind_of_thing_its_own_words_ask_for(assistant):
     """A place was asked before; the follow-up asks what was adopted, and needs no place."""
     where = assistant.ask("Where was COP29 held?")
