@@ -19,7 +19,7 @@ from ..words import STOPWORDS, TOKEN, fold, key
 from .lexicon import Lexicon
 from .names import is_country
 from .precedents import NONE, Precedent
-from .router import FIELDS, Router, example_words
+from .router import FIELDS, ROUTES, Router, example_words
 
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
 # "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question)
@@ -239,7 +239,12 @@ class Reader:
         self.spelled = {
             long: short for short, long in (acronyms or {}).items() if short in bodies or short in teams
         }
-        self.frame_words = example_words()
+        # a question's frame: the words its route's examples ask with, never its topic. The
+        # passage examples' own words ("who adopted X", "what examples of X") are its topic
+        # where the documents use them: a passage is found by what it says was adopted
+        fields = example_words(tuple(r for r in ROUTES if r != "passage"))
+        asked = example_words(("passage",)) - fields
+        self.frame_words = fields | {w for w in asked if not lexicon.knows(w)}
         self.frame = {key(w) for w in self.frame_words}
 
     def words(self, question: str) -> tuple[list[Word], str, list[str]]:

@@ -40,14 +40,14 @@ def frame_keys(text: str) -> list[str]:
 
 
 @functools.cache
-def example_words() -> frozenset[str]:
-    """The words of the labelled examples (folded): a question's frame, never its topic. The
-    names in them ("the Policy Commission", "Compliance") stand for a topic, as X does: a word
-    written with a capital, but an example's first, is not part of the frame."""
+def example_words(routes: tuple[str, ...] = ROUTES) -> frozenset[str]:
+    """The words of the labelled examples of `routes` (folded): how a question asks, not what
+    about. The names in them ("the Policy Commission", "Compliance") stand for a topic, as X
+    does: a word written with a capital, but an example's first, is not among them."""
     data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
     return frozenset(
         fold(t)
-        for route in ROUTES
+        for route in routes
         for example in data[route]
         for n, t in enumerate(TOKEN.findall(frame_text(example)))
         if t not in ("X", "Y") and not (t[0].isupper() and n) and not any(c.isupper() for c in t[1:])
