@@ -23,6 +23,12 @@ near-copies by the same rule; the other 69 (15 unanswerable) were scored at 3e49
 0.852, accuracy 0.815, unanswerable recall 0.667, answerable abstained 0.019; all 90 with the
 near-copies: hit@1 0.886, or 0.843 without the precedents), their misses read (they prompted
 the nearest-unanswered evidence), then appended whole to dev.
+A ninth (delegates-i: 90 written the same way on 2026-11-24, a fourth session) lost 35
+near-copies by the same rule; the other 55 (10 unanswerable) were scored before anything was
+fitted on them, at b3e678f and with 654f66a's change (all 90: hit@1 0.843 -> 0.857, accuracy
+0.829 -> 0.843, unanswerable recall 0.80 -> 0.85, answerable abstained 0.029 -> 0.029; the 55
+kept: 0.756 -> 0.778, 0.756 -> 0.778, 0.70 -> 0.70, 0.044 -> 0.044), which judged that
+change, then appended whole to dev.
 """
 
 import json
