@@ -96,6 +96,8 @@ def test_the_acronym_asked_about_and_the_dates_a_question_names():
     june_2024 = {"due_after": "2024-06-01", "due_before": "2024-07-01"}
     assert _dates("which actions have a june 2024 deadline") == june_2024
     assert _dates("actions with a deadline of Jun. 2024?") == june_2024
+    assert _dates("which actions had june 2024 as their deadline?") == june_2024
+    assert _dates("list the actions with june 2024 as deadline") == june_2024
     assert _dates("which actions are due dec 2023") == {"due_after": "2023-12-01", "due_before": "2024-01-01"}
     # "by" includes the period named, "before" does not
     assert _dates("what must be done by December 2023") == {"due_after": None, "due_before": "2024-01-01"}
