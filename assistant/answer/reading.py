@@ -21,6 +21,8 @@ from .names import is_country
 from .precedents import NONE, Precedent
 from .router import FIELDS, ROUTES, Router, example_words
 
+ASKED = 0.15  # a field (a route) the router gives at least this is one the question asks for
+PLAIN_ROUTE = 0.5  # a route the router gives at least this is how the question asks
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
 # "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question)
 _PRIORITY = re.compile(
@@ -146,7 +148,7 @@ class Reading:
         ranked = sorted(FIELDS, key=lambda f: -self.routes.get(f, 0.0))
         if self.routes.get(ranked[0], 0.0) < SURE_FIELD:  # "anything on COP28?": no field stands out
             return ()
-        return tuple(f for f in ranked if self.routes.get(f, 0.0) >= 0.15)
+        return tuple(f for f in ranked if self.routes.get(f, 0.0) >= ASKED)
 
     @property
     def field_share(self) -> float:
@@ -246,6 +248,13 @@ class Reader:
         asked = example_words(("passage",)) - fields
         self.frame_words = fields | {w for w in asked if not lexicon.knows(w)}
         self.frame = {key(w) for w in self.frame_words}
+        # the routes whose examples ask with each frame word: "KPIs" asks for a KPI, but in an
+        # owner question ("who's doing the green KPIs?") it is what the question is about
+        self.asks_with: dict[str, set[str]] = {}
+        for route in ROUTES:
+            if route != "passage":
+                for w in example_words((route,)):
+                    self.asks_with.setdefault(key(w), set()).add(route)
 
     def words(self, question: str) -> tuple[list[Word], str, list[str]]:
         """The question's content words, its corrected text, and the words that need a
@@ -296,12 +305,7 @@ class Reader:
         if key(folded) in self.frame and (not name or folded in self.frame_words):
             return Word(folded, "frame", 0.0, tuple((f, 1.0) for f in lexicon.forms(folded)))
         if lexicon.knows(folded):
-            how = "index" if folded in lexicon.docs else "form"
-            forms = tuple((f, 1.0) for f in lexicon.forms(folded))
-            long_form = self.long_forms.get(folded) or self.long_forms.get(folded.removesuffix("s"))
-            if long_form:
-                forms += tuple((f, 1.0) for t in TOKEN.findall(long_form) for f in lexicon.forms(fold(t)))
-            return Word(folded, how, lexicon.weight(folded), forms, name, common=lexicon.common(folded))
+            return self._known(folded, name)
         # a name is never corrected into another ("Bali" is not "Baku"), but a long capitalised
         # word one letter away from the documents' is their word mistyped ("Enforcment")
         if (not name or _typo_of_a_name(folded, lexicon)) and (fixed := lexicon.correct(folded)):
@@ -323,6 +327,28 @@ class Reader:
         # a name the documents never use weighs as a rare word, however common it is in English
         # ("Secretary General"); another unknown word weighs less the commoner it is
         return Word(folded, "unknown", lexicon.weight(folded, english=not name), (), name)
+
+    def _known(self, folded: str, name: bool) -> Word:
+        """A word the index uses, in its forms (and an acronym's, in its long form's words)."""
+        lexicon = self.lexicon
+        how = "index" if folded in lexicon.docs else "form"
+        forms = tuple((f, 1.0) for f in lexicon.forms(folded))
+        long_form = self.long_forms.get(folded) or self.long_forms.get(folded.removesuffix("s"))
+        if long_form:
+            forms += tuple((f, 1.0) for t in TOKEN.findall(long_form) for f in lexicon.forms(fold(t)))
+        return Word(folded, how, lexicon.weight(folded), forms, name, common=lexicon.common(folded))
+
+    def _asked_about(self, word: Word, routes: dict[str, float]) -> Word:
+        """In a question plainly asked one way, a frame word of other routes only, that the
+        documents use, is what it asks about: "KPIs" in "who's doing the green KPIs?", "plan"
+        in "how did the secretariat put the draft plan together?" (but "working" in "what is
+        the CBD working on?", which the router reads no one way, stays frame)."""
+        asks = self.asks_with.get(key(word.text))
+        if word.how != "frame" or not asks or max(routes.get(r, 0.0) for r in asks) >= ASKED:
+            return word
+        if max(routes.values()) < PLAIN_ROUTE:
+            return word
+        return self._known(word.text, word.name) if self.lexicon.knows(word.text) else word
 
     def with_neighbours(
         self, words: list[Word], neighbours: dict[str, list[tuple[str, float]]]
@@ -356,6 +382,7 @@ class Reader:
             if fold(w) not in STOPWORDS and not self.lexicon.common(fold(w))
             for form in self.lexicon.forms(fold(w))
         )
+        words = [self._asked_about(w, routes) for w in words]
         reading = Reading(question, expanded or text, words, routes, vector=vector, expansions=expansions)
         reading._ceiling = self.lexicon.weight("\x00")  # a word no item uses
         if gcap := _GCAP.search(text):

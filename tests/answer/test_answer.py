@@ -512,6 +512,16 @@ def test_words_that_ask_for_a_passage_are_what_the_question_is_about_where_the_d
     assert {"examples", "delegates"} <= topic and "tell" not in topic  # the documents never say "tell"
 
 
+def test_a_word_that_asks_for_another_field_is_what_a_plain_question_is_about(assistant):
+    """ "KPIs" asks for a KPI; in "who's doing the green KPIs?" it names the action asked about."""
+    answer = assistant.ask("who's doing the green KPIs?")
+    assert answer.route == "field"
+    assert answer.text.startswith("Body in charge: TBD; responsible team: PMM team")
+    # a question the router reads no one way keeps its asking words out of its topic
+    working = assistant.ask("what is the CBD working on")
+    assert working.route == "list" and working.text.startswith("9 action(s) match")
+
+
 def test_a_follow_up_on_a_gcap_item_is_led_by_the_items_sentence_that_answers(assistant):
     gcap = assistant.ask("What is GCAP-2?")
     paid = assistant.ask("has anyone said they would pay for it?", [gcap])
