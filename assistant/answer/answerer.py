@@ -61,6 +61,12 @@ _UPDATE = re.compile(
     r"\blatest update\b|\bprogress report\b",
     re.IGNORECASE,
 )
+# a question narrowing the list just given: "which of those", "and only ...", "what about ..."
+_NARROWS = re.compile(
+    r"\b(?:those|these|them|of which|the ones|which ones)\b|"
+    r"^\W*(?:and|also|only|just|what about|how about)\b",
+    re.IGNORECASE,
+)
 _IDENTITY = frozenset("what who is are was were the a an s".split())  # "what's the PTC?"
 _DRAFT = re.compile(r"\bdraft (?:action )?plan\b", re.IGNORECASE)
 
@@ -298,23 +304,36 @@ class Answerer:
         """A follow-up names little of its own ("and when is it due?", "what about its KPI?"),
         or is a few words that name nothing at all ("by when?", "who?"). A question that picks
         actions by a body, team, priority or date of its own ("everything that was due in
-        December 2023?") names its own subject, unless there is a list to narrow ("which of
-        those are priority A?")."""
-        lists = reading.routes.get("list", 0.0) >= 0.5 and reading.where != ActionFilter()
-        if lists and len(previous.subject.get("rows", ())) <= 1:
+        December 2023?") names its own subject, unless it narrows the list just given ("which of
+        those are priority A?", "and only the CBD's?")."""
+        if self._narrows(reading, previous):
+            return True
+        if reading.routes.get("list", 0.0) >= 0.5 and reading.where != ActionFilter():
             return False
         terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
         return (reading.follow_up or terse) and not reading.gcap and len(reading.topic) <= 2
 
+    @staticmethod
+    def _narrows(reading: Reading, previous: Answer) -> bool:
+        """A filter of the list just given: "which of those are led by the Policy Commission?"."""
+        listed = len(previous.subject.get("rows", ())) > 1
+        return listed and reading.where != ActionFilter() and bool(_NARROWS.search(reading.question))
+
     def _follow_up(self, reading: Reading, previous: Answer) -> Answer:
         subject = previous.subject
         question = reading.question
-        if subject.get("rows") and not reading.topic:  # a field of the rows just given
+        if self._narrows(reading, previous):
+            kept = [i for i in subject["rows"] if matches(self.lib.rows[i], reading.where)]
+            narrowed = list_answer(self.lib, question, kept, describe(reading.where), reading.fields)
+            return _following(narrowed, previous)
+        # a field of the rows just given, or a filter of them (its dates are its filter's)
+        dates_only = all(w.text.isdigit() or w.text in PERIOD_NAMES for w in reading.topic)
+        if subject.get("rows") and dates_only:
             ids = subject["rows"][:MAX_LIST]
             where = reading.where
             if subject.get("gcap") and reading.field_share < 0.5:
                 answer = gcap_answer(self.lib, question, subject["gcap"])
-            elif len(ids) > 1 and where != ActionFilter():
+            elif len(ids) > 1 and where != ActionFilter():  # "and priority A?"
                 kept = [i for i in ids if matches(self.lib.rows[i], where)]
                 answer = list_answer(self.lib, question, kept, describe(where), reading.fields)
             else:

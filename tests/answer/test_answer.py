@@ -544,6 +544,13 @@ def test_a_list_question_of_its_own_is_not_read_against_the_previous_answer(assi
     narrowed = assistant.ask("and which of those are priority A?", [listed])
     assert narrowed.route == "follow-up" and narrowed.text.startswith("4 action(s)")
     assert {c.row.row for c in narrowed.citations} < {c.row.row for c in listed.citations}
+    # after a list, a list of its own is still its own; "which of those" narrows the last one
+    after_list = assistant.ask("Everything that was due in December 2023?", [marked])
+    assert after_list.route == "list" and after_list.text.startswith("4 action(s) match due in December 2023")
+    led = assistant.ask("which of those are led by the Policy Commission?", [marked, after_list])
+    assert led.route == "follow-up"
+    assert led.text.startswith("2 action(s) match body in charge Policy Commission")
+    assert {c.row.row for c in led.citations} < {c.row.row for c in after_list.citations}
 
 
 def test_a_follow_up_asks_for_the_kind_of_thing_its_own_words_ask_for(assistant):
