@@ -21,7 +21,7 @@ from .lexicon import NEIGHBOURS
 from .library import Library
 from .precedents import WEIGHT as PRECEDENT_WEIGHT
 from .precedents import Precedents
-from .reading import Reader, Reading, Word, asks_meaning
+from .reading import DATED_DOCUMENT, UPDATE, Reader, Reading, Word, asks_meaning
 from .rendering import Answer
 from .router import FIELDS, Router
 from .routes import (
@@ -55,12 +55,6 @@ _ABOUT = re.compile(
     re.IGNORECASE,
 )
 _ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
-# "the 2025 update", "the status update": a document, not the update of a handbook
-_UPDATE = re.compile(
-    r"\b20\d\d\s+(?:status\s+)?update\b|\bstatus update\b|\bupdate (?:of|from|in) 20\d\d\b|"
-    r"\blatest update\b|\bprogress report\b",
-    re.IGNORECASE,
-)
 # a question narrowing the list just given: "which of those", "and only ...", "what about ..."
 _NARROWS = re.compile(
     r"\b(?:those|these|them|of which|the ones|which ones)\b|"
@@ -383,17 +377,17 @@ class Answerer:
     def _documents_named(self, text: str) -> tuple[str, ...] | None:
         """Documents a question points at: "the 2025 update" means the status updates of 2025."""
         kinds = []
-        if _UPDATE.search(text):
+        if UPDATE.search(text):
             kinds.append("status update")
         if _DRAFT.search(text) and not kinds:
             kinds.append("plan")
-        if not kinds:
+        if not kinds and not DATED_DOCUMENT.search(text):  # "the 2025 document": any kind of that year
             return None
         years = re.findall(r"\b(20\d\d)\b", text)
         docs = tuple(
             d.doc
             for d in self.lib.documents
-            if d.kind in kinds and (not years or any(d.date.startswith(y) for y in years))
+            if (not kinds or d.kind in kinds) and (not years or any(d.date.startswith(y) for y in years))
         )
         return docs or None
 

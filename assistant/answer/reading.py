@@ -79,6 +79,13 @@ _FOLLOW_UP = re.compile(
 )
 # what a question sets aside ("the first version (not the later update)", "apart from the
 # definition, what else..."): its words are not what the question is about
+# "the 2025 update", "the status update": a document, not the update of a handbook
+UPDATE = re.compile(
+    r"\b20\d\d\s+(?:status\s+)?update\b|\bstatus update\b|\bupdate (?:of|from|in) 20\d\d\b|"
+    r"\blatest update\b|\bprogress report\b",
+    re.IGNORECASE,
+)
+DATED_DOCUMENT = re.compile(r"\b20\d\d\s+(?:document|paper|text|version)\b", re.IGNORECASE)
 _SET_ASIDE = re.compile(
     r"\((?:not|except|excluding)\b[^)]*\)|\b(?:not the|rather than|other than|apart from|except(?: for)?|"
     r"excluding|instead of)\b[^,.;:?!()]*",
@@ -263,7 +270,10 @@ class Reader:
         text = question
         need: list[str] = []
         first = True
-        aside = [m.span() for m in _SET_ASIDE.finditer(question)]
+        # and the words naming a document it asks within ("what does the 2025 update say
+        # about GCAP-2?"): the document is a filter, not what the question is about
+        patterns = (_SET_ASIDE, UPDATE, DATED_DOCUMENT)
+        aside = [m.span() for pattern in patterns for m in pattern.finditer(question)]
         for match in TOKEN.finditer(question):
             token = match.group(0)
             folded = fold(token)

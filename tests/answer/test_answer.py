@@ -522,6 +522,14 @@ def test_a_word_that_asks_for_another_field_is_what_a_plain_question_is_about(as
     assert working.route == "list" and working.text.startswith("9 action(s) match")
 
 
+def test_the_document_a_question_names_is_where_it_is_answered_not_what_it_is_about(assistant):
+    """ "the 2025 update" and "the 2025 document" pick the document; their words are no topic."""
+    gcap = assistant.ask("What does the 2025 update say about GCAP-2?")
+    assert gcap.route == "gcap" and gcap.text.startswith("GCAP-2:")  # not the survey "of 2025"
+    asked = assistant.ask("What is the PTC asked to do in the 2025 document?")
+    assert asked.citations and {c.doc for c in asked.citations} == {"green-customs-status-update-2025.txt"}
+
+
 def test_a_follow_up_on_a_gcap_item_is_led_by_the_items_sentence_that_answers(assistant):
     gcap = assistant.ask("What is GCAP-2?")
     paid = assistant.ask("has anyone said they would pay for it?", [gcap])
