@@ -307,6 +307,11 @@ class Answerer:
         terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
         return (reading.follow_up or terse) and not reading.gcap and len(reading.topic) <= 2
 
+    def _narrowed(self, reading: Reading, ids: list[int]) -> Answer:
+        """The rows of a list just given that pass the question's filter."""
+        kept = [i for i in ids if matches(self.lib.rows[i], reading.where)]
+        return list_answer(self.lib, reading.question, kept, describe(reading.where), reading.fields)
+
     @staticmethod
     def _narrows(reading: Reading, previous: Answer) -> bool:
         """A filter of the list just given: "which of those are led by the Policy Commission?"."""
@@ -317,9 +322,7 @@ class Answerer:
         subject = previous.subject
         question = reading.question
         if self._narrows(reading, previous):
-            kept = [i for i in subject["rows"] if matches(self.lib.rows[i], reading.where)]
-            narrowed = list_answer(self.lib, question, kept, describe(reading.where), reading.fields)
-            return _following(narrowed, previous)
+            return _following(self._narrowed(reading, subject["rows"]), previous)
         # a field of the rows just given, or a filter of them (its dates are its filter's)
         dates_only = all(w.text.isdigit() or w.text in PERIOD_NAMES for w in reading.topic)
         if subject.get("rows") and dates_only:
@@ -327,9 +330,8 @@ class Answerer:
             where = reading.where
             if subject.get("gcap") and reading.field_share < 0.5:
                 answer = gcap_answer(self.lib, question, subject["gcap"])
-            elif len(ids) > 1 and where != ActionFilter():  # "and priority A?"
-                kept = [i for i in ids if matches(self.lib.rows[i], where)]
-                answer = list_answer(self.lib, question, kept, describe(where), reading.fields)
+            elif len(ids) > 1 and where != ActionFilter():  # "priority A?"
+                answer = self._narrowed(reading, ids)
             else:
                 fields = reading.fields
                 if re.search(r"\belse\b|\bwho\b", question, re.IGNORECASE) and "owner" not in fields:
