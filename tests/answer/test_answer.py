@@ -574,6 +574,11 @@ def test_a_follow_up_after_an_abstention_still_follows_what_was_asked(assistant)
     assert unknown.abstained
     deadline = assistant.ask("and when was the deadline?", [unknown])
     assert deadline.route == "follow-up" and "31 March 2025" in deadline.text.split("[1]")[0]
+    # what the documents say nothing of stays unanswered when followed up
+    weather = assistant.ask("What is the weather in Brussels?")
+    assert assistant.ask("and tomorrow?", [weather]).abstained
+    missing = assistant.ask("What is the deadline for GCAP-45?")
+    assert missing.abstained and assistant.ask("who owns it?", [missing]).abstained
 
 
 def test_passage_answers_quote_their_passages_verbatim(assistant):
