@@ -21,7 +21,7 @@ from .lexicon import NEIGHBOURS
 from .library import Library
 from .precedents import WEIGHT as PRECEDENT_WEIGHT
 from .precedents import Precedents
-from .reading import DATED_DOCUMENT, UPDATE, Reader, Reading, Word, asks_meaning
+from .reading import DATED_DOCUMENT, PLAIN_ROUTE, UPDATE, Reader, Reading, Word, asks_meaning
 from .rendering import Answer
 from .router import FIELDS, Router
 from .routes import (
@@ -302,7 +302,7 @@ class Answerer:
         those are priority A?", "and only the CBD's?")."""
         if self._narrows(reading, previous):
             return True
-        if reading.routes.get("list", 0.0) >= 0.5 and reading.where != ActionFilter():
+        if reading.routes.get("list", 0.0) >= PLAIN_ROUTE and reading.where != ActionFilter():
             return False
         terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
         return (reading.follow_up or terse) and not reading.gcap and len(reading.topic) <= 2

@@ -77,15 +77,16 @@ _FOLLOW_UP = re.compile(
     r"the same|that one|this one|else)\b",
     re.IGNORECASE,
 )
-# what a question sets aside ("the first version (not the later update)", "apart from the
-# definition, what else..."): its words are not what the question is about
 # "the 2025 update", "the status update": a document, not the update of a handbook
 UPDATE = re.compile(
     r"\b20\d\d\s+(?:status\s+)?update\b|\bstatus update\b|\bupdate (?:of|from|in) 20\d\d\b|"
     r"\blatest update\b|\bprogress report\b",
     re.IGNORECASE,
 )
+# "the 2025 document": that year's documents, of any kind
 DATED_DOCUMENT = re.compile(r"\b20\d\d\s+(?:document|paper|text|version)\b", re.IGNORECASE)
+# what a question sets aside ("the first version (not the later update)", "apart from the
+# definition, what else..."): its words are not what the question is about
 _SET_ASIDE = re.compile(
     r"\((?:not|except|excluding)\b[^)]*\)|\b(?:not the|rather than|other than|apart from|except(?: for)?|"
     r"excluding|instead of)\b[^,.;:?!()]*",
