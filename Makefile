@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: install run test check index bench screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml assistant/index/embedding.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# the CPU build of torch first: an unpinned torch pulls a multi-GB CUDA build
 	$(BIN)/pip install torch==2.13.0

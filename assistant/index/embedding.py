@@ -42,7 +42,7 @@ CHARS_PER_PIECE = 16  # characters kept per word piece the model reads: more tha
 class Embedder(Protocol):
     name: str
     fingerprint: str  # the model's weights: what a vector means (the router checks it)
-    backend: str  # what computes the vectors ("torch", "openvino 2026.4.1")
+    backend: str  # what computes the vectors ("torch", "openvino 2026.4.1 f32")
     vectors: str  # the weights and the backend that computes them: the index checks it
     dimension: int
 
@@ -238,7 +238,7 @@ class OpenVINOEmbedder(_BundledModel):
                 "`pip install openvino` (or run `make install`), or set ASSISTANT_EMBEDDING_BACKEND=torch"
             ) from exc
         # the runtime's version is part of the vectors' identity: a new one may round differently
-        self.backend = f"openvino {_release(openvino)}"
+        self.backend = f"openvino {_release(openvino)} {COMPILE['INFERENCE_PRECISION_HINT']}"
         self._model = None
         self._tokenizer = None
         self._inputs: frozenset[str] = frozenset()
@@ -257,7 +257,7 @@ class OpenVINOEmbedder(_BundledModel):
             tokenizer.enable_truncation(self.max_tokens)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
             core = openvino.Core()
-            model = core.compile_model(str(folder / OPENVINO_MODEL), "CPU", {"PERFORMANCE_HINT": "LATENCY"})
+            model = core.compile_model(str(folder / OPENVINO_MODEL), "CPU", COMPILE)
             self._inputs = frozenset(i.get_any_name() for i in model.inputs)
             self._tokenizer, self._model = tokenizer, model
 
@@ -284,6 +284,10 @@ class OpenVINOEmbedder(_BundledModel):
 # ---------------------------------------------------------------- the OpenVINO export
 
 OPENVINO_MODEL = "model.xml"
+# one request at a time, in float32 on every CPU: where the CPU has bfloat16 units (AMX,
+# AVX512-BF16), OpenVINO otherwise computes in bfloat16, and the vectors, hence some rankings
+# and the fitted router, precedents and abstention, then differ from machine to machine
+COMPILE = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"}
 CONVERT_SECONDS = 600  # tracing and converting take ~10 s here
 
 

@@ -50,7 +50,7 @@ def _openvino_hints(embedder, texts: list[str]) -> str:
     """Items/s of the converted model under OpenVINO's two performance hints, batch 32, with
     as many requests in flight as each hint asks for: is more than the latency hint's one
     request at a time (what the embedder runs) faster on this machine?"""
-    from ..index.embedding import BATCH_SIZE, OPENVINO_MODEL, exported_model_dir, import_openvino
+    from ..index.embedding import BATCH_SIZE, COMPILE, OPENVINO_MODEL, exported_model_dir, import_openvino
 
     openvino = import_openvino()
     embedder.load()
@@ -59,7 +59,7 @@ def _openvino_hints(embedder, texts: list[str]) -> str:
     feeds = [embedder.feed(texts[start : start + BATCH_SIZE]) for start in range(0, len(texts), BATCH_SIZE)]
     rates = []
     for hint in ("LATENCY", "THROUGHPUT"):
-        model = openvino.Core().compile_model(str(model_path), "CPU", {"PERFORMANCE_HINT": hint})
+        model = openvino.Core().compile_model(str(model_path), "CPU", {**COMPILE, "PERFORMANCE_HINT": hint})
         requests = model.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")
         queue = openvino.AsyncInferQueue(model, requests)
         for feed in feeds[:requests]:  # a compiled model's first inference sets itself up
