@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import distance
@@ -110,7 +111,7 @@ class Word:
     corrected: str = ""
     common: bool = False  # in half the items or more, in its forms: ranks nothing in keyword search
 
-    @property
+    @cached_property  # a word is frozen; scoring asks for its keys once per text it weighs
     def keys(self) -> dict[str, float]:
         """Spelling keys that count as this word in a text, with how much each counts."""
         found: dict[str, float] = {}
