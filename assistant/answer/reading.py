@@ -488,8 +488,10 @@ class Reader:
         ]
         named = {fold(t) for n in names for t in TOKEN.findall(n)}
         topic = [w for w in reading.topic if w.matches and w.how != "neighbour" and w.text not in named]
-        total = sum(w.weight for w in topic)
-        if not total:
+        # a name the documents never use ("COP30 in Belem") is part of what is asked, and no title's
+        unknown_names = [w for w in reading.topic if w.name and not w.matches]
+        total = sum(w.weight for w in topic + unknown_names)
+        if not topic:
             return where
         best, best_share = None, 0.0
         # a topic of the table only when the question names that column ("the waste topic"):
@@ -498,7 +500,9 @@ class Reader:
         for name, value, title in self.categories:
             if name == "topic" and not topics:
                 continue
-            title_keys = {key(t) for t in re.findall(r"[a-z]+", title.lower())}
+            # a title's words half the documents use ("Customs") name no one section: "the WCO"
+            # and "the GCAP", by their long forms, would otherwise name "Foster Customs cooperation"
+            title_keys = {key(t) for t in re.findall(r"[a-z]+", title.lower()) if not self.lexicon.common(t)}
             share = sum(w.weight for w in topic if set(w.keys) & title_keys) / total
             if share > best_share:
                 best, best_share = (name, value), share

@@ -202,6 +202,22 @@ def test_a_team_named_in_a_list_question_is_not_also_a_sections_title(assistant)
     assert answer.text.startswith(f"{len(team)} action(s) match responsible team Facilitation:")
 
 
+def test_the_wco_or_the_gcap_by_name_is_no_sections_title(assistant):
+    """Their long forms say "Customs", a word of SP2's title ("Foster Customs cooperation") that
+    half the documents use: it names no section. And a place or meeting the documents never
+    name is what the question is about, not a title."""
+    rows = assistant.answerer().lib.rows.items()
+    rpu = sorted(i for i, r in rows if "RPU" in r.responsible_team)
+    answer = assistant.ask("Every GCAP action the Research and Policy Unit has in the table")
+    assert answer.route == "list" and answer.subject["rows"] == rpu and len(rpu) >= 4
+    assert "section" not in answer.text.splitlines()[0]
+    for question in (
+        "Which WCO actions are planned for the Hamburg summit in Germany?",
+        "list the WCO actions for COP32 in Addis",
+    ):
+        assert assistant.ask(question).abstained, question
+
+
 def test_a_body_or_team_named_by_its_long_form_is_the_same_filter(assistant):
     # the documents spell out RPU and PTC; a delegate may use either name
     spelled = (("RPU", "the Research and Policy Unit"), ("PTC", "the Permanent Technical Committee"))
