@@ -141,9 +141,10 @@ class Answerer:
         question = reading.question
         hits = self._nearest(reading)
         if reading.gcap:
-            return gcap_answer(self.lib, question, reading.gcap, reading) or abstain(
-                question, hits, f"The documents do not mention {reading.gcap}.", self.lib
-            )
+            draft = gcap_answer(self.lib, question, reading.gcap, reading)
+            if draft is None:
+                return abstain(question, hits, f"The documents do not mention {reading.gcap}.", self.lib)
+            return self._decide(reading, draft, hits)
         if reading.row is not None:  # "who owns action 14?": that row, whichever document has one
             ids = [i for i, r in self.lib.rows.items() if r.row == reading.row]
             if not ids:

@@ -182,7 +182,7 @@ def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarr
 
 def _evidence(assistant: Assistant, question: Question) -> tuple[np.ndarray | None, int, np.ndarray | None]:
     """The evidence a question's answer was decided on (None for routes decided without it:
-    lists, GCAP items, another language), whether it is answerable, and its vector."""
+    lists, another language), whether it is answerable, and its vector."""
     if question.other_language:
         return None, 0, None
     history = []

@@ -412,6 +412,17 @@ def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant)
     assert assistant.ask("who is responsible for gcap 19").text.startswith("GCAP-19: “Develop")
 
 
+def test_a_gcap_item_named_does_not_answer_what_the_documents_never_say_of_it(assistant):
+    """A question naming an item the updates list is decided on the evidence like any other:
+    the documents give no sum for GCAP-2, though its card mentions SECO's interest."""
+    pledged = assistant.ask("What's the exact amount in Swiss francs that SECO pledged for GCAP-2?")
+    assert pledged.abstained and pledged.route == "abstain"
+    answered = ("what is GCAP-19 about?", "who is responsible for GCAP-6?", "What's the status of GCAP-21?")
+    for question in answered:
+        answer = assistant.ask(question)
+        assert answer.route == "gcap" and not answer.abstained, question
+
+
 def test_a_question_asking_more_than_an_items_card_leads_with_the_sentence_that_answers(assistant):
     # the card (the item, its status, what it absorbs) says nothing of the concept note
     presented = assistant.ask("what went to the technical committee about the GCAP-2 tool?")
