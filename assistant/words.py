@@ -16,10 +16,11 @@ from collections.abc import Iterable
 TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")  # letters and digits, any script; codes keep - and /
 STOPWORDS = frozenset(
     """a about all also an and any are as at be been being both but by can could did do does
-    each for from further had has have how i if in into is it its just me more most my no nor
-    not now of off on once only or other our out over own same say said should so some such
-    than that the their them then there these they this those to too up very was we were what
-    when where which who whom why will with would you your""".split()
+    each for from further get gets getting got gotten had has have how i if in into is it
+    its just me more most my no nor not now of off on once only or other our out over own
+    same say said should so some such than that the their them then there these they this
+    those to too up very was we were what when where which who whom why will with would you
+    your""".split()
 )
 # British spellings written the American way before stemming, in both the index and the
 # question: a mapping applied to both sides can only join spellings, never split them.

@@ -150,6 +150,9 @@ def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None 
             parts.append((quoted(clean_quote(sentence)), sentence, passage))
     if reading is not None:
         parts = _led_by_the_answer(lib, reading, item, parts)
+        # "who's got it at the Secretariat?": the card's line naming who is responsible leads
+        if listed is not None and item.responsible and reading.asked_fields[:1] == ("owner",):
+            parts.sort(key=lambda part: part[2].id != listed.id)
     said = [(f"{text} [{{n}}]", lib.passage_citation(p, 1.0, quote=quote)) for text, quote, p in parts]
     # a field of the plan's row asked for ("what's the KPI for GCAP-19?"): the row first, the
     # field first in it; the item's card has no KPI, priority or timeframe of its own

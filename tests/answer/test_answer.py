@@ -565,6 +565,11 @@ def test_a_follow_up_on_a_gcap_item_is_led_by_the_items_sentence_that_answers(as
     shown = assistant.ask("what was presented to the committee on it?", [gcap])
     lead = shown.text.splitlines()[0]
     assert "Concept Note" in lead and "245th/246th Sessions" in lead
+    # "who's got it" asks who is responsible ("got" is no topic word): the card's line leads
+    stocktaking = assistant.ask("Tell me about GCAP-3")
+    holder = assistant.ask("who's got it in the Secretariat these days?", [stocktaking])
+    assert holder.route == "follow-up" and holder.subject["gcap"] == "GCAP-3"
+    assert "Responsible: CBD" in holder.text.splitlines()[0]
 
 
 def test_a_list_question_of_its_own_is_not_read_against_the_previous_answer(assistant):
