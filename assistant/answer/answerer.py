@@ -79,6 +79,7 @@ class Answerer:
             self.lib.teams,
             self.lib.categories,
             self.lib.acronyms,
+            self.lib.initials,
         )
         self.calibration = Calibration(fingerprint=getattr(embedder, "fingerprint", None))
         self.precedents = Precedents.load(self.lib.items_by_id, getattr(embedder, "fingerprint", None))
@@ -116,6 +117,8 @@ class Answerer:
         """The question's words bridged to the index's, its route, filters and embedding."""
         words, text, need = self.reader.words(question)
         expanded = expand(text, self.lib.acronyms)
+        if spelled := [self.lib.initials[w.text.upper()] for w in words if w.how == "initials"]:
+            expanded = f"{expanded} ({'; '.join(spelled)})"  # embedded with its phrase, like an acronym
         # a body or team by its long name is routed as by its code (one more text to embed)
         coded = self.reader.codes_for_names(text)
         vectors = self.embedder.encode([expanded, *need, *([coded] if coded != text else [])])

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..index.embedding import Embedder
 from ..index.storage import Generation
+from ..ingest.acronyms import by_initials
 from ..ingest.actions import ActionRow, teams_of
 from ..ingest.items import Item
 from ..ingest.status import StatusItem
@@ -35,6 +36,8 @@ class Library:
         self.row_items = {i.id: i for i in items if i.kind == "action"}
         self.statuses = [StatusItem(**i.data) for i in items if i.kind == "status"]
         self.passages = {i.id: i for i in items if i.kind == "passage"}
+        # "BPM", "ODS": abbreviations a reader may use though the documents never do
+        self.initials = by_initials(i.search_text or i.text for i in items if i.kind != "status")
         self.bodies = {b for r in self.rows.values() for b in r.body_in_charge if is_name(b)}
         self.teams = {t for r in self.rows.values() for t in teams_of(r) if is_name(t)}
         self.lexicon = Lexicon(generation.terms(), generation.item_count(), example_words())

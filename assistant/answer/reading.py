@@ -104,7 +104,7 @@ class Word:
     """One content word of a question and how it reaches the index."""
 
     text: str  # folded, as asked
-    how: str  # "index", "form", "corrected", "neighbour", "frame" or "unknown"
+    how: str  # "index", "form", "initials", "corrected", "neighbour", "frame" or "unknown"
     weight: float  # how much it says what the question is about (0 for frame words)
     matches: tuple[tuple[str, float], ...] = ()  # index words it stands for, with similarity
     name: bool = False  # written as a name, code or number ("Bali", "COP31", "2026")
@@ -237,8 +237,10 @@ class Reader:
         teams: set[str],
         categories,
         acronyms: dict[str, str] | None = None,
+        initials: dict[str, str] | None = None,
     ):
         self.lexicon = lexicon
+        self.initials = initials or {}  # the documents' phrases by their initials (Library.initials)
         # an acronym the documents spell out counts as the words of its long form too
         self.long_forms = {fold(short): long for short, long in (acronyms or {}).items()}
         self.router = router
@@ -318,6 +320,13 @@ class Reader:
             return Word(folded, "frame", 0.0, tuple((f, 1.0) for f in lexicon.forms(folded)))
         if lexicon.knows(folded):
             return self._known(folded, name)
+        # an abbreviation of the documents' words that they never use ("the waste BPM"): the
+        # words of the one phrase it abbreviates
+        if name and folded.isalpha() and (phrase := self.initials.get(folded.upper())):
+            words = [fold(t) for t in TOKEN.findall(phrase) if lexicon.knows(fold(t))]
+            if words:
+                forms = tuple((f, 1.0) for w in words for f in lexicon.forms(w))
+                return Word(folded, "initials", max(lexicon.weight(w) for w in words), forms, name)
         # a name is never corrected into another ("Bali" is not "Baku"), but a long capitalised
         # word one letter away from the documents' is their word mistyped ("Enforcment")
         if (not name or _typo_of_a_name(folded, lexicon)) and (fixed := lexicon.correct(folded)):

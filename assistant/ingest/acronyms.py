@@ -75,6 +75,34 @@ def named_by_initials(text: str, codes: Iterable[str]) -> dict[str, str]:
     return found
 
 
+_CLAUSE_BREAK = re.compile(r"[.;:,()\[\]“”\"!?\n]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{0,40}")
+
+
+def by_initials(texts: Iterable[str], letters: int = 3) -> dict[str, str]:
+    """Initials -> the one run of two to five words of the texts they are the initials of,
+    in any case ("ODS": ozone depleting substances): what a reader's abbreviation the
+    documents never use most likely stands for. Initials of two different runs are left out
+    (a plural is the same run), and so are those of fewer than `letters` letters."""
+    found: dict[str, dict[tuple[str, ...], str]] = {}
+    for text in texts:
+        for clause in _CLAUSE_BREAK.split(text):
+            words = _WORD.findall(clause)
+            for start, first in enumerate(words):
+                if first.lower() in _FUNCTION_WORDS:
+                    continue
+                for end in range(start + 2, min(len(words), start + 5) + 1):
+                    run = words[start:end]
+                    if run[-1].lower() in _FUNCTION_WORDS:
+                        continue
+                    initials = _initials(run)
+                    if len(initials) >= letters:
+                        # "ozone-depleting substance" is "ozone depleting substances"
+                        same = tuple(p.lower().removesuffix("s") for w in run for p in w.split("-") if p)
+                        found.setdefault(initials, {}).setdefault(same, " ".join(run).lower())
+    return {initials: next(iter(runs.values())) for initials, runs in found.items() if len(runs) == 1}
+
+
 def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
     """Acronym -> long form, from explicit definitions first, then title-case spellings."""
     texts = list(texts)

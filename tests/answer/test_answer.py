@@ -218,6 +218,16 @@ def test_the_wco_or_the_gcap_by_name_is_no_sections_title(assistant):
         assert assistant.ask(question).abstained, question
 
 
+def test_an_abbreviation_the_documents_never_use_reaches_the_phrase_it_abbreviates(assistant):
+    """The documents write "Business Process Mapping" and "ozone depleting substances", never
+    BPM or ODS; an abbreviation no phrase of theirs spells ("CBAM") stays a name they never use."""
+    kpi = assistant.ask("What is the KPI of the waste BPM?")
+    assert not kpi.abstained and kpi.citations[0].row.row == 3 and "KPI:" in kpi.text
+    ods = assistant.ask("which body leads the ODS capacity building work?")
+    assert not ods.abstained and "ozone depleting" in ods.citations[0].row.action.lower()
+    assert assistant.ask("what does the plan say about CBAM?").abstained
+
+
 def test_a_body_or_team_named_by_its_long_form_is_the_same_filter(assistant):
     # the documents spell out RPU and PTC; a delegate may use either name
     spelled = (("RPU", "the Research and Policy Unit"), ("PTC", "the Permanent Technical Committee"))

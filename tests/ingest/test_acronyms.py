@@ -1,6 +1,6 @@
 """Acronyms a text defines, and those the documents spell out elsewhere."""
 
-from assistant.ingest.acronyms import defined_in, find_acronyms, named_by_initials
+from assistant.ingest.acronyms import by_initials, defined_in, find_acronyms, named_by_initials
 
 
 def test_a_definition_is_the_shortest_run_of_words_whose_initials_spell_it():
@@ -31,3 +31,16 @@ def test_a_body_named_by_words_whose_initials_spell_its_code():
     # initials that spell no code, and words that end in no organisation's noun, name nothing
     assert named_by_initials("the environmental crime unit", codes) == {}
     assert named_by_initials("the Enforcement Chapter and the committee", codes) == {}
+
+
+def test_an_abbreviation_the_documents_never_use_is_the_one_phrase_with_its_initials():
+    texts = [
+        "Undertake Business Process Mapping of transboundary movement of waste.",
+        "Capacity building on ozone depleting substances; an ozone-depleting substance is banned.",
+        "identify potential donors, including potential donors",
+    ]
+    found = by_initials(texts)
+    assert found["BPM"] == "business process mapping"
+    assert found["ODS"] == "ozone depleting substances"  # hyphenated or singular: the same phrase
+    assert "IPD" not in found  # two phrases have these initials: neither is meant
+    assert "CB" not in found  # two letters are too few to tell
