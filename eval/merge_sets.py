@@ -29,6 +29,12 @@ fitted on them, at b3e678f and with 654f66a's change (all 90: hit@1 0.843 -> 0.8
 0.829 -> 0.843, unanswerable recall 0.80 -> 0.85, answerable abstained 0.029 -> 0.029; the 55
 kept: 0.756 -> 0.778, 0.756 -> 0.778, 0.70 -> 0.70, 0.044 -> 0.044), which judged that
 change, then appended whole to dev.
+A tenth (delegates-j: 90 written the same way on 2026-11-24, a fifth session) lost 36
+near-copies by the same rule; the other 54 (6 unanswerable) were scored before anything was
+fitted on them, at c581127 (all 90: hit@1 0.932, accuracy 0.905, unanswerable recall 0.867,
+answerable abstained 0.014; the 54 kept: 0.894, 0.851, 0.667, 0.021). Their misses were read
+and judged four changes (c9a24f1, 1193859, 7ee552c, 6370c8a; all 90 then 0.946, 0.932, 1.0,
+0.014; the 54: 0.915, 0.894, 1.0, 0.021), then they were appended whole to dev.
 """
 
 import json
