@@ -287,6 +287,7 @@ def passage_answer(
         hits = [hits[i] for i in order]
     scored = []
     wanted = wanted_kind(reading)
+    asks_reason = _ASKS_REASON.search(reading.question) is not None
     relevance = relevance_of(weigh, hits)
     for rank, hit in enumerate(candidates(hits, weigh, 5 if wanted else 3)):
         # the passage's relevance first; within it, the sentences that use the question's words
@@ -298,8 +299,12 @@ def passage_answer(
             # the section heading counts half: "Short-term objective (...)" is what its text is
             own = weigh.coverage(keys_of(sentence))
             overlap = own + 0.5 * (weigh.coverage(keys_of(f"{hit.item.section} {sentence}")) - own)
-            # "when ...?" wants a sentence with a date in it, "how many ...?" one with a figure
-            kind = KIND_BONUS if wanted and _has_kind(sentence, wanted, reading.question) else 0.0
+            # "when ...?" wants a sentence with a date in it, "how many ...?" one with a figure,
+            # "why ...?" one that gives a reason
+            if wanted:
+                kind = KIND_BONUS if _has_kind(sentence, wanted, reading.question) else 0.0
+            else:
+                kind = KIND_BONUS if asks_reason and _GIVES_REASON.search(sentence) else 0.0
             scored.append(
                 (base + SENTENCE_SHARE * overlap + kind - 0.02 * position, rank, position, hit, sentence)
             )
@@ -396,6 +401,16 @@ def _figures(text: str) -> list[str]:
     return [n for n in re.findall(r"\b\d+(?:[.,]\d+)?\b", text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
 
 
+# "why ...?" wants a sentence that gives a reason, in one of English's causal constructions
+_ASKS_REASON = re.compile(
+    r"^\W*(?:why|how come)\b|\bwhat(?:'s| is| was)? (?:holding|the reason|behind)\b", re.IGNORECASE
+)
+_GIVES_REASON = re.compile(
+    r"\b(?:because|since|as a result|due to|owing to|given (?:that|the)|recogni[sz]ing|acknowledging|"
+    r"in order to|so that|depend(?:s|ent|ing)? on|constraints?|lack of|thanks to|"
+    r"to ensure|with a view to|aim(?:s|ing|ed)? (?:at|to)|the need)\b",
+    re.IGNORECASE,
+)
 _ASKS_DATE = re.compile(
     r"^\W*when\b|\bwhat (?:date|year|month)\b|\bwhich (?:date|year|month)\b|\bby when\b", re.I
 )

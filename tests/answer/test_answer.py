@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from assistant.config import get_settings
@@ -431,6 +432,20 @@ def test_a_gcap_item_named_does_not_answer_what_the_documents_never_say_of_it(as
     for question in answered:
         answer = assistant.ask(question)
         assert answer.route == "gcap" and not answer.abstained, question
+
+
+def test_a_why_question_is_led_by_a_sentence_that_gives_a_reason(assistant):
+    """Without any answered question to lean on, "why ...?" prefers, among sentences about as
+    relevant, one saying why (here "mainly dependent on the availability of funding")."""
+    answerer = assistant.answerer()
+    kept = answerer.precedents
+    answerer.precedents = kept.without(np.ones(len(kept.anchors), bool))
+    try:
+        answer = assistant.ask("why are the remaining action items delayed?")
+    finally:
+        answerer.precedents = kept
+    assert answer.route == "passage"
+    assert "dependent on the availability of funding and resources" in _flat(answer.text.split("[1]")[0])
 
 
 def test_a_question_asking_more_than_an_items_card_leads_with_the_sentence_that_answers(assistant):
