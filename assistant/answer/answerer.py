@@ -188,7 +188,8 @@ class Answerer:
         """A row's fields or quoted passages, whichever the evidence (and the router) favours."""
         docs = self._documents_named(reading.text)
         rows = candidates([h for h in hits if h.item.kind == "action"], reading, 3)
-        if docs:  # "the 2025 update": passages of that document only
+        if docs:  # "the 2025 update": passages of that document only, and its rows if it has any
+            rows = [r for r in rows if r.item.doc in docs]
             hits = (
                 self.lib.search(reading.text, reading.vector, reading.keyword_terms(), 5, ("passage",), docs)
                 or hits
