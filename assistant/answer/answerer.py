@@ -248,6 +248,8 @@ class Answerer:
         if where == ActionFilter() and not topic.topic:
             return None
         ids = list_rows(self.lib, where, topic if topic.topic else None)
+        if docs := self._documents_named(reading.text):  # "in the 2025 update": its rows, if it has any
+            ids = [i for i in ids if self.lib.rows[i].doc in docs]
         if not ids and (where == ActionFilter() or reading.routes["list"] < SURE_LIST):
             return None
         described = describe(where, [w.text for w in topic.topic])

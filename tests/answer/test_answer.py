@@ -584,6 +584,10 @@ def test_the_document_a_question_names_is_where_it_is_answered_not_what_it_is_ab
     said = assistant.ask("What did the 2025 update say about the waste SOPs?")
     assert said.route in ("passage", "abstain")
     assert {c.doc for c in said.citations} == {"green-customs-status-update-2025.txt"}
+    listed = assistant.ask("in the 2025 update, what's said about the self assessment tool?")
+    assert listed.route == "passage" and listed.citations[0].doc == "green-customs-status-update-2025.txt"
+    plan = assistant.ask("Which actions in the 2023 draft plan are priority A?")
+    assert plan.route == "list" and len(plan.citations) > 5
 
 
 def test_a_follow_up_on_a_gcap_item_is_led_by_the_items_sentence_that_answers(assistant):
