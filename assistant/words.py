@@ -14,13 +14,15 @@ import unicodedata
 from collections.abc import Iterable
 
 TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")  # letters and digits, any script; codes keep - and /
+# with the negations people type without their apostrophe ("dont" is not a misspelt "done")
 STOPWORDS = frozenset(
-    """a about all also an and any are as at be been being both but by can could did do does
-    each for from further get gets getting got gotten had has have how i if in into is it
-    its just me more most my no nor not now of off on once only or other our out over own
-    same say said should so some such than that the their them then there these they this
-    those to too up very was we were what when where which who whom why will with would you
-    your""".split()
+    """a about all also an and any are arent as at be been being both but by can cant could
+    couldnt did didnt do does doesnt dont each for from further get gets getting got gotten
+    had hadnt has hasnt have havent how i if in into is isnt it its just me more most my no
+    nor not now of off on once only or other our out over own said same say should shouldnt
+    so some such than that the their them then there these they this those to too up very
+    was wasnt we were werent what when where which who whom why will with wont would wouldnt
+    you your""".split()
 )
 # British spellings written the American way before stemming, in both the index and the
 # question: a mapping applied to both sides can only join spellings, never split them.

@@ -26,8 +26,9 @@ ASKED = 0.15  # a field (a route) the router gives at least this is one the ques
 PLAIN_ROUTE = 0.5  # a route the router gives at least this is how the question asks
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
 # "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question)
+# "priority A", "A-priority"; not the article of "have a priority letter"
 _PRIORITY = re.compile(
-    r"\bpriority[- ]?([AB])(?![\w])|\b([AB])[- ]priority\b|\bpriority\s(\?)(?=\s+\w)", re.IGNORECASE
+    r"\bpriority[- ]?([AB])(?![\w])|\b((?-i:[AB]))[- ]priority\b|\bpriority\s(\?)(?=\s+\w)", re.IGNORECASE
 )
 # the plan's priority scale, top to bottom: A, B, and "?" for not yet decided
 _PRIORITY_WORDS = (
@@ -35,8 +36,11 @@ _PRIORITY_WORDS = (
     (re.compile(r"\b(?:lowest|low|second|less (?:important|urgent))\b", re.IGNORECASE), "B"),
     (
         re.compile(
-            r"\bno priority\b|\bundecided\b|\bnot (?:yet )?(?:decided|set|assigned|given)\b|"
-            r"\bquestion mark\b|\bunprioriti[sz]ed\b|\bwithout (?:a )?priority\b",
+            r"\bundecided\b|\bquestion mark\b|\bunprioriti[sz]ed\b|"
+            # a negation a few words before: "no priority", "not yet decided", "dont have a
+            # priority", "haven't been given one"
+            r"\b(?:no|not|never|without|(?:do|does|did|have|has|is|are|was|were)n[’']?t)\b"
+            r"(?:\s+\w+){0,3}?\s+(?:priority|prioriti[sz]ed|decided|set|assigned|given)\b",
             re.IGNORECASE,
         ),
         "?",

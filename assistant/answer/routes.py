@@ -220,6 +220,22 @@ def _led_by_the_answer(
     return [(quoted(clean_quote(sentence)), sentence, passage), *parts]
 
 
+def _legend_answer(lib: Library, question: str, code: str) -> Answer | None:
+    """A code of the action table's legend ("ORG. WCO improvement", "SO2. Revenue
+    collection") is what the legend calls it, though the documents never spell it out."""
+    for name, value, title in lib.categories:
+        if name == "topic" or value.upper() != code.upper():
+            continue
+        pattern = re.compile(rf"\b{re.escape(value)}\.?\s+{re.escape(title)}")
+        for passage in lib.passages.values():
+            if match := pattern.search(passage.text):
+                citation = lib.passage_citation(passage, 1.0, quote=match.group(0))
+                kind = "section" if name == "section" else "strategic objective"
+                text = f"In the action table, {value} is the {kind} {quoted(title)} [1]."
+                return Answer(question, text, [citation], False, "acronym", {"passages": [passage.id]})
+    return None
+
+
 def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -> Answer:
     """What an acronym stands for, where the documents spell it out; where they only use it,
     they do not say, and the answer says so."""
@@ -230,7 +246,9 @@ def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -
         defining = next((p for p in lib.passages.values() if pattern.search(p.text)), None)
         defining = defining or next((p for p in lib.passages.values() if long_form in p.text), None)
     if long_form is None or defining is None:
-        return abstain(question, hits, f"The documents use {acronym} but never spell it out.")
+        return _legend_answer(lib, question, acronym) or abstain(
+            question, hits, f"The documents use {acronym} but never spell it out."
+        )
     sentence = next((s for s in split_sentences(defining.text) if long_form in s), defining.text)
     citation = lib.passage_citation(defining, 1.0, quote=sentence)
     return Answer(

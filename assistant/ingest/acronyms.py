@@ -95,11 +95,13 @@ def by_initials(texts: Iterable[str], letters: int = 3) -> dict[str, str]:
                     run = words[start:end]
                     if run[-1].lower() in _FUNCTION_WORDS:
                         continue
-                    initials = _initials(run)
-                    if len(initials) >= letters:
-                        # "ozone-depleting substance" is "ozone depleting substances"
-                        same = tuple(p.lower().removesuffix("s") for w in run for p in w.split("-") if p)
-                        found.setdefault(initials, {}).setdefault(same, " ".join(run).lower())
+                    # "ozone-depleting substance" is "ozone depleting substances"
+                    same = tuple(p.lower().removesuffix("s") for w in run for p in w.split("-") if p)
+                    # "Customs Co-operation Council": CCOC by its parts, CCC by its words
+                    words_only = "".join(w[0] for w in run if w.lower() not in _FUNCTION_WORDS).upper()
+                    for initials in {_initials(run), words_only}:
+                        if len(initials) >= letters:
+                            found.setdefault(initials, {}).setdefault(same, " ".join(run).lower())
     return {initials: next(iter(runs.values())) for initials, runs in found.items() if len(runs) == 1}
 
 

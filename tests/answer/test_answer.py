@@ -367,6 +367,20 @@ def test_priority_words_mean_the_plans_scale(assistant):
     assert top.citations and {c.row.priority for c in top.citations} == {"A"}
     undecided = assistant.ask("which actions still have no priority decided?")
     assert undecided.citations and {c.row.priority for c in undecided.citations} == {"?"}
+    # a negation a few words before, typed without its apostrophe; "a priority" is no priority A
+    # and "dont" no misspelt "done"
+    letter = assistant.ask("which actions dont have a priority letter yet?")
+    assert letter.route == "list" and [c.row.row for c in letter.citations] == [
+        c.row.row for c in undecided.citations
+    ]
+
+
+def test_the_tables_legend_says_what_its_codes_are(assistant):
+    """The documents never spell ORG out, but the table's legend names it."""
+    answer = assistant.ask("what does ORG stand for in the action table?")
+    assert answer.route == "acronym" and "WCO improvement" in answer.text
+    assert "ORG. WCO improvement" in answer.citations[0].quote
+    assert assistant.ask("what does EC stand for?").abstained  # neither spelt out nor in a legend
 
 
 def test_a_why_question_is_answered_from_passages(assistant):

@@ -38,9 +38,11 @@ def test_an_abbreviation_the_documents_never_use_is_the_one_phrase_with_its_init
         "Undertake Business Process Mapping of transboundary movement of waste.",
         "Capacity building on ozone depleting substances; an ozone-depleting substance is banned.",
         "identify potential donors, including potential donors",
+        "the Customs Co-operation Council",
     ]
     found = by_initials(texts)
     assert found["BPM"] == "business process mapping"
     assert found["ODS"] == "ozone depleting substances"  # hyphenated or singular: the same phrase
+    assert found["CCC"] == found["CCOC"] == "customs co-operation council"  # by words or by parts
     assert "IPD" not in found  # two phrases have these initials: neither is meant
     assert "CB" not in found  # two letters are too few to tell
