@@ -220,6 +220,9 @@ def _led_by_the_answer(
     return [(quoted(clean_quote(sentence)), sentence, passage), *parts]
 
 
+LEGEND_CHARS = 300  # a passage this short is the legend itself, quoted whole
+
+
 def _legend_answer(lib: Library, question: str, code: str) -> Answer | None:
     """A code of the action table's legend ("ORG. WCO improvement", "SO2. Revenue
     collection") is what the legend calls it, though the documents never spell it out."""
@@ -229,9 +232,12 @@ def _legend_answer(lib: Library, question: str, code: str) -> Answer | None:
         pattern = re.compile(rf"\b{re.escape(value)}\.?\s+{re.escape(title)}")
         for passage in lib.passages.values():
             if match := pattern.search(passage.text):
-                citation = lib.passage_citation(passage, 1.0, quote=match.group(0))
+                # the legend as printed (its periods end no sentence), as an acronym's answer
+                # quotes the sentence spelling it out
+                legend = passage.text.strip() if len(passage.text) <= LEGEND_CHARS else match.group(0)
+                citation = lib.passage_citation(passage, 1.0, quote=legend)
                 kind = "section" if name == "section" else "strategic objective"
-                text = f"In the action table, {value} is the {kind} {quoted(title)} [1]."
+                text = f"In the action table, {value} is the {kind} {title}: {quoted(legend)} [1]"
                 return Answer(question, text, [citation], False, "acronym", {"passages": [passage.id]})
     return None
 
