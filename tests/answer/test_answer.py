@@ -672,10 +672,12 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
     test = figures["test"]
     assert test["questions"] >= 100 and test["unanswerable"] >= 15
     # measured with precedents and the nearest-unanswered evidence; before them in brackets
-    assert test["answer accuracy"] >= 0.84  # measured 0.853, 0.842 after a refit, 0.863 (0.800)
-    assert test["hit@1"] >= 0.84  # measured 0.853, then 0.863 with set j in dev (0.768)
+    # then 0.874 and 0.895 with sets j and k in dev
+    assert test["answer accuracy"] >= 0.86  # measured 0.853, 0.842 after a refit, 0.863 (0.800)
+    assert test["hit@1"] >= 0.86  # measured 0.853, then 0.863 and 0.884 with sets j, k in dev (0.768)
     # measured 0.021 (2 of 95), 0.032 (3 of 95) with the passage examples' words as topic, then
-    # 0.042 (4 of 95) after the refit with set j in dev (which answered one more right): the goal
+    # 0.042 (4 of 95) after the refit with set j in dev (which answered one more right), 0.021
+    # with set k: the goal
     assert test["answerable abstained"] <= 0.05  # (0.042 before precedents)
     assert test["abstention recall"] >= 0.88  # measured 0.941, 16 of 17 (0.824)
     assert test["other language named"] == 1.0
