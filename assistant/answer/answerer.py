@@ -21,7 +21,7 @@ from .lexicon import NEIGHBOURS
 from .library import Library
 from .precedents import WEIGHT as PRECEDENT_WEIGHT
 from .precedents import Precedents
-from .reading import DATED_DOCUMENT, PLAIN_ROUTE, UPDATE, Reader, Reading, Word, asks_meaning
+from .reading import DATED_DOCUMENT, PLAIN_ROUTE, REFERRING, UPDATE, Reader, Reading, Word, asks_meaning
 from .rendering import Answer
 from .router import FIELDS, Router
 from .routes import (
@@ -49,6 +49,7 @@ SURE_LIST = 0.8  # a list route believed less than this gives way when it finds 
 HITS = 12  # passages and rows searched for each question
 ROW_MIN = 0.25  # a row this far from the question in meaning is never its answer
 ALIKE = 0.15  # rows this close in meaning to the best, using all of a short topic, answer alike
+ALL = 0.99  # a text's coverage of a question's topic words that counts as using every one
 TERSE = 3  # words a question naming nothing may have and still lean on the previous answer
 _ABOUT = re.compile(
     r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
@@ -312,7 +313,8 @@ class Answerer:
         if reading.routes.get("list", 0.0) >= PLAIN_ROUTE and reading.where != ActionFilter():
             return False
         terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
-        return (reading.follow_up or terse) and not reading.gcap and len(reading.topic) <= 2
+        own = [w for w in reading.topic if w.text not in REFERRING]  # "the workshop one": one word
+        return (reading.follow_up or terse) and not reading.gcap and len(own) <= 2
 
     def _narrowed(self, reading: Reading, ids: list[int]) -> Answer:
         """The rows of a list just given that pass the question's filter."""
@@ -346,6 +348,9 @@ class Answerer:
                 answer = row_answer(self.lib, question, ids, fields, 1.0)
             if answer is not None:
                 return _following(answer, previous)
+        if (picked := self._picked(reading, subject.get("rows", ()))) is not None:
+            # "the regional workshop one, when was it?": one of the rows just listed, by its words
+            return _following(row_answer(self.lib, question, [picked], reading.fields, 1.0), previous)
         if subject.get("gcap"):  # more about the item just given: its sentence closest to the question
             answer = gcap_answer(self.lib, question, subject["gcap"], reading)
             if answer is not None:
@@ -361,6 +366,14 @@ class Answerer:
         if not answer.abstained:
             answer.route = "follow-up"
         return answer
+
+    def _picked(self, reading: Reading, ids: Sequence[int]) -> int | None:
+        """The one row of a list just given that uses every topic word of a follow-up."""
+        if len(ids) < 2 or not reading.topic:
+            return None
+        items = self.lib.row_items
+        covering = [i for i in ids if reading.coverage(keys_of(items[i].search_text or items[i].text)) > ALL]
+        return covering[0] if len(covering) == 1 else None
 
     # ------------------------------------------------------------ helpers
 

@@ -99,7 +99,8 @@ _SET_ASIDE = re.compile(
 )
 
 
-_PRONOUNS = frozenset("it its that this they them those these one same else".split())
+# words that refer to what was said before: "the regional workshop one", "the same", "who else"
+REFERRING = frozenset("it its that this they them those these one same else".split())
 _ACRONYM = re.compile(r"\b([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\b")
 
 

@@ -619,6 +619,16 @@ def test_a_follow_up_on_a_gcap_item_is_led_by_the_items_sentence_that_answers(as
     assert "Responsible: CBD" in holder.text.splitlines()[0]
 
 
+def test_a_follow_up_picks_one_of_the_rows_just_listed_by_its_words(assistant):
+    """ "the regional workshop one" is the listed row that uses both words ("one" refers back),
+    not the Inter-Regional workshop elsewhere in the table."""
+    listed = assistant.ask("list the actions on plastic waste")
+    assert listed.route == "list" and len(listed.subject["rows"]) > 1
+    when = assistant.ask("the regional workshop one - when is it?", [listed])
+    assert when.route == "follow-up" and when.citations[0].row.row == 16
+    assert when.text.startswith("Timeframe: May 2023")
+
+
 def test_a_list_question_of_its_own_is_not_read_against_the_previous_answer(assistant):
     """ "that" in "everything that was due" refers to nothing before it: a list question picking
     actions by a date or a priority names its own subject, unless there is a list to narrow."""
