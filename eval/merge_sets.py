@@ -41,6 +41,11 @@ unanswerable) were scored before anything was fitted on them, at 74ffca9 (all 90
 0.795, accuracy 0.782, unanswerable recall 0.833, answerable abstained 0.077; the 75: 0.758,
 0.758, 0.778, 0.091), judged one commit (b9d1e5c; all 90 then 0.821, 0.808, 0.833, 0.051;
 the 75: 0.788, 0.788, 0.778, 0.061), then were appended whole to dev.
+A twelfth (delegates-l: 90 written the same day, asked for indirect and yes/no wordings,
+every row, and follow-ups of two turns) lost 23 near-copies; the other 67 (5 unanswerable)
+were scored once, at e51eb53, before anything was fitted on them (all 90: hit@1 0.890,
+accuracy 0.854, unanswerable recall 0.625, answerable abstained 0.024; the 67: 0.871, 0.823,
+0.40, 0.016), then appended whole to dev.
 """
 
 import json
