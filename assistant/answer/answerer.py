@@ -249,6 +249,9 @@ class Answerer:
         if where == ActionFilter() and not topic.topic:
             return None
         ids = list_rows(self.lib, where, topic if topic.topic else None)
+        if len(sides := self._sides(reading, topic)) > 1:  # "on ODS and the Montreal Protocol": either
+            either = {i for side in sides for i in list_rows(self.lib, where, side)}
+            ids = [i for i in list_rows(self.lib, where) if i in either]
         if docs := self._documents_named(reading.text):  # "in the 2025 update": its rows, if it has any
             ids = [i for i in ids if self.lib.rows[i].doc in docs]
         if not ids and (where == ActionFilter() or reading.routes["list"] < SURE_LIST):
@@ -271,6 +274,21 @@ class Answerer:
         rows = len(self.lib.rows) or 1
         kept = [w for w in kept if self._rows_using(w) < rows / 2]
         return Reading(reading.question, reading.text, kept, reading.routes)
+
+    @staticmethod
+    def _sides(reading: Reading, topic: Reading) -> list[Reading]:
+        """The topics a list question joins with "and" or "or" after "about" / "on" ("on ozone
+        depleting substances and the Montreal Protocol"), each with its own topic words: rows
+        about either are the list. One side, or none, when it joins nothing."""
+        tied = _ABOUT.search(reading.question)
+        if not tied or not topic.topic:
+            return []
+        sides = []
+        for part in re.split(r"\band\b|\bor\b|&|/|,", fold(tied.group(1))):
+            words = [w for w in topic.topic if re.search(rf"\b{re.escape(w.text)}\b", part)]
+            if words:
+                sides.append(Reading(reading.question, reading.text, words, reading.routes))
+        return sides
 
     def _beyond_filters(self, reading: Reading, where: ActionFilter) -> list[Word]:
         """The topic words the index knows that no filter spent (a body, a team, a section's

@@ -195,6 +195,18 @@ def test_sections_and_objectives_by_their_titles(assistant):
     assert len(on_waste.citations) > len(topic.citations)
 
 
+def test_a_list_about_two_topics_joined_by_and_or_or_lists_the_rows_about_either(assistant):
+    rows = assistant.answerer().lib.rows.values()
+
+    def about(*words):
+        return {r.row for r in rows if any(w in f"{r.action} {r.topic} {r.objective}".lower() for w in words)}
+
+    answer = assistant.ask("which actions are about the Basel convention or the Montreal protocol?")
+    assert answer.route == "list" and {c.row.row for c in answer.citations} == about("basel", "montreal")
+    both = assistant.ask("list the actions on the Basel convention and on wildlife")
+    assert {c.row.row for c in both.citations} == about("basel", "wildlife")
+
+
 def test_a_team_named_in_a_list_question_is_not_also_a_sections_title(assistant):
     # "Facilitation" names a team here; it is also a word of a strategic objective's title
     answer = assistant.ask("list everything the facilitation team is involved in")
