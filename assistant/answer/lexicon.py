@@ -112,8 +112,9 @@ class Lexicon:
     def clipped(self, word: str) -> list[str]:
         """The index words a clipped word may be short for ("op": operation, operational;
         "env": environment, environmental): those it begins, at least three letters longer,
-        when there are at most CLIPPED of them; none for a word of more than five letters."""
-        if not 2 <= len(word) <= 5 or not word.isalpha():
+        when there are at most CLIPPED of them; none for a word of more than five letters, nor
+        for one of the commonest English words ("go" in "only go ahead" is no "governance")."""
+        if not 2 <= len(word) <= 5 or not word.isalpha() or english_rarity(word) <= COMMONEST:
             return []
         # the spellings are sorted: those a word begins sit together, from where it would go
         found = []
@@ -155,9 +156,10 @@ def english_rarity(word: str) -> float:
     if rank is None:
         return 1.0
     low, high = math.log(COMMON_RANK), math.log(RARE_RANK)
-    return min(1.0, max(0.2, (math.log(rank) - low) / (high - low)))
+    return min(1.0, max(COMMONEST, (math.log(rank) - low) / (high - low)))
 
 
+COMMONEST = 0.2  # english_rarity of the commonest English words (rank under COMMON_RANK)
 COMMON_RANK, RARE_RANK = 2000, 30000  # WordPiece ids: words start near 2000 ("the" is 1996)
 
 
