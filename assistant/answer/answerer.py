@@ -62,6 +62,14 @@ _NARROWS = re.compile(
     r"^\W*(?:and|also|only|just|what about|how about)\b",
     re.IGNORECASE,
 )
+_PARALLEL = re.compile(r"^\W*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
+# "who is in charge of the first one?": a row just listed, by its place in the list
+_ORDINAL = re.compile(
+    r"\b(?:the\s+)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+(?:one|action|row|item)\b",
+    re.IGNORECASE,
+)
+_PLACES = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
+_PLACES |= {"fifth": 4, "5th": 4, "last": -1}
 _IDENTITY = frozenset("what who is are was were the a an s".split())  # "what's the PTC?"
 _DRAFT = re.compile(r"\bdraft (?:action )?plan\b", re.IGNORECASE)
 
@@ -328,6 +336,8 @@ class Answerer:
         those are priority A?", "and only the CBD's?")."""
         if self._narrows(reading, previous):
             return True
+        if _ORDINAL.search(reading.question) and len(previous.subject.get("rows", ())) > 1:
+            return True  # "the first one": a row of the list just given
         if reading.routes.get("list", 0.0) >= PLAIN_ROUTE and reading.where != ActionFilter():
             return False
         terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
@@ -349,7 +359,12 @@ class Answerer:
         subject = previous.subject
         question = reading.question
         if self._narrows(reading, previous):
-            return _following(self._narrowed(reading, subject["rows"]), previous)
+            narrowed = self._narrowed(reading, subject["rows"])
+            # "what about Facilitation?" after TTA's rows asks the same of another team, when
+            # none of those rows is Facilitation's: a question of its own, not an empty list
+            if narrowed.abstained and _PARALLEL.search(question):
+                return _following(self._narrowed(reading, list_rows(self.lib, reading.where)), previous)
+            return _following(narrowed, previous)
         # a field of the rows just given, or a filter of them (its dates are its filter's)
         dates_only = all(w.text.isdigit() or w.text in PERIOD_NAMES for w in reading.topic)
         if subject.get("rows") and dates_only:
@@ -386,8 +401,14 @@ class Answerer:
         return answer
 
     def _picked(self, reading: Reading, ids: Sequence[int]) -> int | None:
-        """The one row of a list just given that uses every topic word of a follow-up."""
-        if len(ids) < 2 or not reading.topic:
+        """The one row of a list just given that a follow-up points at: by its place ("the
+        first one") or as the only one using every topic word of the follow-up."""
+        if len(ids) < 2:
+            return None
+        if place := _ORDINAL.search(reading.question):
+            n = _PLACES[place.group(1).lower()]
+            return ids[n] if n < len(ids) else None
+        if not reading.topic:
             return None
         items = self.lib.row_items
         covering = [i for i in ids if reading.coverage(keys_of(items[i].search_text or items[i].text)) > ALL]

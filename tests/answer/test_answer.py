@@ -642,6 +642,26 @@ def test_a_follow_up_picks_one_of_the_rows_just_listed_by_its_words(assistant):
     assert when.text.startswith("Timeframe: May 2023")
 
 
+def test_a_follow_up_to_a_list_by_place_or_about_another_team(assistant):
+    """From a helper trying the app: "the first one" is the first row listed; "what about
+    Facilitation?" after TTA's rows asks the same of Facilitation (none of TTA's rows is
+    Facilitation's), and is no empty list."""
+    listed = assistant.ask("Which priority-A actions are due in 2023?")
+    first = assistant.ask("who is in charge of the first one?", [listed])
+    assert first.route == "follow-up" and first.subject["rows"] == listed.subject["rows"][:1]
+    assert first.text.startswith("Body in charge:")
+    last = assistant.ask("and the last one, when is it due?", [listed])
+    assert last.subject["rows"] == listed.subject["rows"][-1:] and last.text.startswith("Timeframe:")
+    tta = assistant.ask("What is TTA responsible for?")
+    other = assistant.ask("what about Facilitation?", [tta])
+    rows = assistant.answerer().lib.rows.items()
+    team = sorted(i for i, r in rows if any("Facilitation" in t for t in r.responsible_team))
+    assert not other.abstained and sorted(other.subject["rows"]) == team
+    # a filter that narrows what was listed still does, even to nothing
+    narrowed = assistant.ask("which of those are led by the Capacity Building Directorate?", [tta])
+    assert narrowed.abstained and narrowed.text.startswith("No action")
+
+
 def test_a_list_question_of_its_own_is_not_read_against_the_previous_answer(assistant):
     """ "that" in "everything that was due" refers to nothing before it: a list question picking
     actions by a date or a priority names its own subject, unless there is a list to narrow."""
