@@ -33,7 +33,7 @@ A tenth (delegates-j: 90 written the same way on 2026-11-24, a fifth session) lo
 near-copies by the same rule; the other 54 (6 unanswerable) were scored before anything was
 fitted on them, at c581127 (all 90: hit@1 0.932, accuracy 0.905, unanswerable recall 0.867,
 answerable abstained 0.014; the 54 kept: 0.894, 0.851, 0.667, 0.021). Their misses were read
-and judged four changes (c9a24f1, 1193859, 7ee552c, 6370c8a; all 90 then 0.946, 0.932, 1.0,
+and judged four changes (c9a24f1, 9cc1f88, 7ee552c, 6370c8a; all 90 then 0.946, 0.932, 1.0,
 0.014; the 54: 0.915, 0.894, 1.0, 0.021), then they were appended whole to dev.
 An eleventh (delegates-k: 90 written the same day, the helper asked to spread them over every
 row of the table and the paragraphs rarely asked about) lost 15 near-copies; the other 75 (9
