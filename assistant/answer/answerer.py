@@ -62,6 +62,12 @@ _NARROWS = re.compile(
     r"^\W*(?:and|also|only|just|what about|how about)\b",
     re.IGNORECASE,
 )
+# a word that can only point back: "this plan" and "that session" name their own subject
+_REFERS = re.compile(
+    r"^\W*(?:and|also|what about|how about)\b|"
+    r"\b(?:it|its|they|them|those|these|that one|this one|the same)\b",
+    re.IGNORECASE,
+)
 _PARALLEL = re.compile(r"^\W*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 # "who is in charge of the first one?": a row just listed, by its place in the list
 _ORDINAL = re.compile(
@@ -120,7 +126,31 @@ class Answerer:
         previous = next((a for a in reversed(history) if a.subject), None)
         if previous is not None and self._leans_on_previous(reading, previous):
             return self._follow_up(reading, previous)
+        if previous is None and self._refers_to_nothing(reading):
+            return Answer(
+                question,
+                "This question refers to something said before (“it”, “that one”), but nothing was "
+                "asked before it in this conversation: please name the action, GCAP item or "
+                "document it is about.",
+                [],
+                True,
+                "clarify",
+                {},
+            )
         return self._answer(reading)
+
+    @staticmethod
+    def _refers_to_nothing(reading: Reading) -> bool:
+        """ "and when is it due?" opening a conversation: a referring word and nothing else
+        that says what it is about (no topic word, filter, item, row or acronym)."""
+        return (
+            bool(_REFERS.search(reading.question))
+            and all(w.text in REFERRING for w in reading.topic)
+            and reading.where == ActionFilter()
+            and not reading.gcap
+            and reading.row is None
+            and not reading.acronym
+        )
 
     def read(self, question: str) -> Reading:
         """The question's words bridged to the index's, its route, filters and embedding."""

@@ -662,6 +662,20 @@ def test_a_follow_up_to_a_list_by_place_or_about_another_team(assistant):
     assert narrowed.abstained and narrowed.text.startswith("No action")
 
 
+def test_a_follow_up_opening_a_conversation_asks_what_it_refers_to(assistant):
+    """From a helper: after "Clear the conversation", "and when is it due?" quoted unrelated
+    passages. With nothing before it, a question that only points back asks what it means."""
+    for question in ("and when is it due?", "who owns it?", "what about that one?"):
+        answer = assistant.ask(question)
+        assert answer.abstained and answer.route == "clarify" and "nothing was asked before" in answer.text
+    # "this plan" names its own subject; a question with words of its own is answered or refused
+    assert assistant.ask("what is this plan about?").route != "clarify"
+    assert assistant.ask("and the waste SOPs, who owns them?").route != "clarify"
+    # after a question, the same words are a follow-up
+    row = assistant.ask("Who owns the return-refill guidelines?")
+    assert assistant.ask("and when is it due?", [row]).route == "follow-up"
+
+
 def test_a_list_question_of_its_own_is_not_read_against_the_previous_answer(assistant):
     """ "that" in "everything that was due" refers to nothing before it: a list question picking
     actions by a date or a priority names its own subject, unless there is a list to narrow."""
