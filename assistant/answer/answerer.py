@@ -21,7 +21,17 @@ from .lexicon import NEIGHBOURS
 from .library import Library
 from .precedents import WEIGHT as PRECEDENT_WEIGHT
 from .precedents import Precedents
-from .reading import DATED_DOCUMENT, PLAIN_ROUTE, REFERRING, UPDATE, Reader, Reading, Word, asks_meaning
+from .reading import (
+    DATED_DOCUMENT,
+    PLAIN_ROUTE,
+    REFERRING,
+    REFERS,
+    UPDATE,
+    Reader,
+    Reading,
+    Word,
+    asks_meaning,
+)
 from .rendering import Answer
 from .router import FIELDS, Router
 from .routes import (
@@ -60,12 +70,6 @@ _ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
 _NARROWS = re.compile(
     r"\b(?:those|these|them|of which|the ones|which ones)\b|"
     r"^\W*(?:and|also|only|just|what about|how about)\b",
-    re.IGNORECASE,
-)
-# a word that can only point back: "this plan" and "that session" name their own subject
-_REFERS = re.compile(
-    r"^\W*(?:and|also|what about|how about)\b|"
-    r"\b(?:it|its|they|them|those|these|that one|this one|the same)\b",
     re.IGNORECASE,
 )
 _PARALLEL = re.compile(r"^\W*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
@@ -144,7 +148,7 @@ class Answerer:
         """ "and when is it due?" opening a conversation: a referring word and nothing else
         that says what it is about (no topic word, filter, item, row or acronym)."""
         return (
-            bool(_REFERS.search(reading.question))
+            bool(REFERS.search(reading.question))
             and all(w.text in REFERRING for w in reading.topic)
             and reading.where == ActionFilter()
             and not reading.gcap
@@ -250,12 +254,12 @@ class Answerer:
         """Rows that answer a field question as well as the best one: all of its topic, and
         about as close in meaning. One row when the question names one action."""
         best_coverage = reading.coverage(keys_of(best.item.search_text or best.item.text))
-        if best_coverage < 0.99 or len(reading.topic) > 2:
+        if best_coverage < ALL or len(reading.topic) > 2:
             return [best.item.id]
         ids = [
             i
             for i, item in self.lib.row_items.items()
-            if reading.coverage(keys_of(item.search_text or item.text)) >= 0.99
+            if reading.coverage(keys_of(item.search_text or item.text)) >= ALL
         ]
         dense = self.lib.generation.vectors_of(ids) @ reading.vector
         close = [i for i, d in zip(ids, dense, strict=True) if d >= best.dense - ALIKE]
@@ -441,7 +445,7 @@ class Answerer:
         if not reading.topic:
             return None
         items = self.lib.row_items
-        covering = [i for i in ids if reading.coverage(keys_of(items[i].search_text or items[i].text)) > ALL]
+        covering = [i for i in ids if reading.coverage(keys_of(items[i].search_text or items[i].text)) >= ALL]
         return covering[0] if len(covering) == 1 else None
 
     # ------------------------------------------------------------ helpers

@@ -25,8 +25,8 @@ from .router import FIELDS, ROUTES, Router, example_words
 ASKED = 0.15  # a field (a route) the router gives at least this is one the question asks for
 PLAIN_ROUTE = 0.5  # a route the router gives at least this is how the question asks
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
-# "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question)
-# "priority A", "A-priority"; not the article of "have a priority letter"
+# "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question);
+# not the article of "have a priority letter"
 _PRIORITY = re.compile(
     r"\bpriority[- ]?([AB])(?![\w])|\b((?-i:[AB]))[- ]priority\b|\bpriority\s(\?)(?=\s+\w)", re.IGNORECASE
 )
@@ -77,11 +77,15 @@ _DURING = re.compile(
     rf"({PERIOD})\b|\b({PERIOD})\s+(?:as\s+(?:(?:the|their|its|a)\s+)?)?(?:deadline|due date|timeframe)",
     re.IGNORECASE,
 )
+_OPENS_ON = "and|also|what about|how about"  # "and when is it due?", "what about its KPI?"
+_POINTS_BACK = "it|its|they|them|those|these|the same|that one|this one"
+# a follow-up: opening on the previous turn, or a word pointing at it ("this", "that", "else"
+# may, though "this plan" and "that session" name their own subject)
 _FOLLOW_UP = re.compile(
-    r"^\s*(?:and|also|what about|how about|same for)\b|\b(?:it|its|that|this|they|them|those|these|"
-    r"the same|that one|this one|else)\b",
-    re.IGNORECASE,
+    rf"^\s*(?:{_OPENS_ON}|same for)\b|\b(?:{_POINTS_BACK}|that|this|else)\b", re.IGNORECASE
 )
+# a question that can only be about the previous turn, whatever else it says
+REFERS = re.compile(rf"^\W*(?:{_OPENS_ON})\b|\b(?:{_POINTS_BACK})\b", re.IGNORECASE)
 # "the 2025 update", "the status update": a document, not the update of a handbook
 UPDATE = re.compile(
     r"\b20\d\d\s+(?:status\s+)?update\b|\bstatus update\b|\bupdate (?:of|from|in) 20\d\d\b|"
@@ -328,10 +332,9 @@ class Reader:
         # an abbreviation of the documents' words that they never use ("the waste BPM"): the
         # words of the one phrase it abbreviates
         if name and folded.isalpha() and (phrase := self.initials.get(folded.upper())):
-            words = [fold(t) for t in TOKEN.findall(phrase) if lexicon.knows(fold(t))]
-            if words:
-                forms = tuple((f, 1.0) for w in words for f in lexicon.forms(w))
-                return Word(folded, "initials", max(lexicon.weight(w) for w in words), forms, name)
+            if forms := self._forms_of(phrase):
+                weight = max(lexicon.weight(fold(t)) for t in TOKEN.findall(phrase) if lexicon.knows(fold(t)))
+                return Word(folded, "initials", weight, forms, name)
         # a name is never corrected into another ("Bali" is not "Baku"), but a long capitalised
         # word one letter away from the documents' is their word mistyped ("Enforcment")
         if (not name or _typo_of_a_name(folded, lexicon)) and (fixed := lexicon.correct(folded)):
@@ -361,8 +364,13 @@ class Reader:
         forms = tuple((f, 1.0) for f in lexicon.forms(folded))
         long_form = self.long_forms.get(folded) or self.long_forms.get(folded.removesuffix("s"))
         if long_form:
-            forms += tuple((f, 1.0) for t in TOKEN.findall(long_form) for f in lexicon.forms(fold(t)))
+            forms += self._forms_of(long_form)
         return Word(folded, how, lexicon.weight(folded), forms, name, common=lexicon.common(folded))
+
+    def _forms_of(self, phrase: str) -> tuple[tuple[str, float], ...]:
+        """The index's forms of each word of a phrase (an acronym's long form, the phrase
+        a reader's abbreviation stands for)."""
+        return tuple((f, 1.0) for t in TOKEN.findall(phrase) for f in self.lexicon.forms(fold(t)))
 
     def _asked_about(self, word: Word, routes: dict[str, float]) -> Word:
         """In a question plainly asked one way, a frame word of other routes only, that the
