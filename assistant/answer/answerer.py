@@ -341,6 +341,8 @@ class Answerer:
         for name, value, title in self.lib.categories:
             if getattr(where, name) == value:
                 spent += " " + title.lower()
+        # "in the green customs plan" names where the rows are, not what they are about
+        spent += " " + " ".join(self.lib.document_names.findall(reading.question)).lower()
         spent_words = self.reader.words(spent)[0]
         spent_keys = {k for w in spent_words for k in w.keys} | {w.text for w in spent_words}
         kept: list[Word] = []

@@ -21,6 +21,21 @@ from .search import Hit, search
 _LEGEND = re.compile(r"\b((?:SO\s?\d)|ORG)\.\s+([A-Z][A-Za-z ,&-]{2,60}?)(?=\s+(?:SO\s?\d|ORG)\.|\s*$)")
 
 
+_DOCUMENT_NOUNS = ("plan", "update", "report", "document")
+
+
+def _document_names(titles) -> re.Pattern[str]:
+    """How a question names a document by its title's words: one to four of them, in any
+    order and with words left out, then a title's noun for a kind of document ("the green
+    customs plan", "the action plan"). Matches nothing when no title has such a noun."""
+    words = {w for t in titles for w in re.findall(r"[a-z]{3,}", t.lower())}
+    nouns = sorted(words & set(_DOCUMENT_NOUNS))
+    if not nouns:
+        return re.compile(r"(?!)")
+    others = "|".join(sorted(words - set(nouns) - {"the", "and"}))
+    return re.compile(rf"\b(?:(?:{others})\s+){{1,4}}(?:{'|'.join(nouns)})s?\b", re.IGNORECASE)
+
+
 class Library:
     """One generation's documents, rows, status items and passages, and search over them."""
 
@@ -42,6 +57,7 @@ class Library:
         self.teams = {t for r in self.rows.values() for t in teams_of(r) if is_name(t)}
         self.lexicon = Lexicon(generation.terms(), generation.item_count(), example_words())
         self.categories = self._categories()
+        self.document_names = _document_names(self.titles.values())
         self._sentence_vectors: dict[str, np.ndarray] = {}
 
     def sentence_vectors(self, sentences: list[str]) -> np.ndarray:

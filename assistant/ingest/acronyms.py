@@ -46,6 +46,7 @@ def defined_in(text: str) -> dict[str, str]:
 
 
 # the last word of a body's or a team's name: "the Enforcement Committee", "the Research Unit"
+_POSSESSIVE = re.compile(r"['’]s?$")
 _ORGANISATION = re.compile(
     r"committees?|commissions?|councils?|(?:sub-?)?directorates?|units?|teams?|groups?|divisions?|"
     r"programmes?|programs?|secretariats?|offices?",
@@ -62,7 +63,9 @@ def named_by_initials(text: str, codes: Iterable[str]) -> dict[str, str]:
     words = list(re.finditer(r"[A-Za-z][\w’'-]{0,40}", text))
     found: dict[str, str] = {}
     for n, word in enumerate(words):
-        if not _ORGANISATION.fullmatch(word.group()):
+        # "the Enforcement Committee's plate": the noun without its possessive, which stays
+        noun = _POSSESSIVE.sub("", word.group())
+        if not _ORGANISATION.fullmatch(noun):
             continue
         for start in range(n - 1, max(-1, n - 6), -1):
             run = [w.group() for w in words[start : n + 1]]
@@ -70,7 +73,7 @@ def named_by_initials(text: str, codes: Iterable[str]) -> dict[str, str]:
                 continue
             code = wanted.get(_initials(run))
             if code is not None:
-                found.setdefault(code, text[words[start].start() : word.end()])
+                found.setdefault(code, text[words[start].start() : word.start() + len(noun)])
                 break
     return found
 

@@ -288,6 +288,11 @@ def test_a_name_that_is_a_body_in_one_row_and_a_team_in_others_lists_both(assist
         ),
         # the documents never spell TTA out: its rows, not "never spelled out"
         ("wat does the TTA team do", "3 action(s) match responsible team TTA:"),
+        # a possessive, and the plan named by its title's words, which say where, not what about
+        (
+            "anything on the Enforcement Committee's plate in the green customs action plan?",
+            "16 action(s) match body in charge EC:",
+        ),
     ],
 )
 def test_a_body_or_team_asked_about_with_nothing_else_lists_its_rows(assistant, question, heading):

@@ -28,6 +28,10 @@ def test_a_body_named_by_words_whose_initials_spell_its_code():
         "CBD": "capacity building directorate"
     }
     assert named_by_initials("the Research and Policy Unit", codes) == {"RPU": "Research and Policy Unit"}
+    # a possessive names the body too, and stays with the words after it
+    assert named_by_initials("anything new on the capacity building directorate’s list?", codes) == {
+        "CBD": "capacity building directorate"
+    }
     # initials that spell no code, and words that end in no organisation's noun, name nothing
     assert named_by_initials("the environmental crime unit", codes) == {}
     assert named_by_initials("the Enforcement Chapter and the committee", codes) == {}
