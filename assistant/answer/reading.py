@@ -64,6 +64,7 @@ _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
 _SPELL_OUT = r"\bstands? for\b|\bshort for\b|\babbreviat|\bacronym\b|\bspelled out\b"
 # ...these point at which abbreviation is meant ("what does CCF mean", "ITA = ?")
 _ACRONYM_CUE = re.compile(rf"{_SPELL_OUT}|\bstand|\bacronym|\bmean|=|\bfull (?:name|form)", re.IGNORECASE)
+_SPACED_CODE = re.compile(r"\b([A-Za-z]{2,6})\s+(\d{1,4})\b")
 _HALF = re.compile(r"\b(first|second|1st|2nd) half of (20\d\d)\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"\b(?:before|earlier than|prior to)\s+({PERIOD})\b", re.IGNORECASE)
 # "by June 2024", "until the end of 2023": the period named is included
@@ -225,7 +226,6 @@ class Reading:
     def missing_names(self) -> list[str]:
         """Names, codes and numbers in the question that the documents never mention."""
         return [w.text for w in self.words if w.name and not w.matches]
-
     def keyword_terms(self) -> list[str]:
         """The index words to search for: each topic word's forms and stand-ins."""
         terms = []
@@ -280,6 +280,11 @@ class Reader:
         """The question's content words, its corrected text, and the words that need a
         neighbour in meaning (unknown to the index, not names)."""
         words: list[Word] = []
+        # "COP 28" where the documents write "COP28": one word, as they write it
+        for spaced in _SPACED_CODE.finditer(question):
+            joined = spaced.group(1) + spaced.group(2)
+            if self.lexicon.knows(fold(joined)):
+                question = question.replace(spaced.group(0), joined, 1)
         text = question
         need: list[str] = []
         first = True

@@ -341,6 +341,15 @@ def test_a_hyphenated_word_is_read_by_the_parts_the_documents_use(assistant):
     assert based.missing_names() == ["bali"]
 
 
+def test_a_code_typed_with_a_space_is_read_as_the_documents_write_it(assistant):
+    reading = assistant.answerer().read("which research workshop comes before cop 28?")
+    words = {w.text: w for w in reading.words}
+    assert words["cop28"].how == "index" and "28" not in words and "cop" not in words
+    assert reading.missing_names() == []  # "28" alone is no number the documents never mention
+    kept = {w.text for w in assistant.answerer().read("what is due in June 2024?").words}
+    assert {"june", "2024"} <= kept  # a month and a year are not one code
+
+
 def test_what_a_question_sets_aside_is_not_its_topic(assistant):
     question = "who is writing the first version of the enforcement handbook (not the later update)?"
     words = {w.text for w in assistant.answerer().read(question).words}
