@@ -46,6 +46,15 @@ every row, and follow-ups of two turns) lost 23 near-copies; the other 67 (5 una
 were scored once, at e51eb53, before anything was fitted on them (all 90: hit@1 0.890,
 accuracy 0.854, unanswerable recall 0.625, answerable abstained 0.024; the 67: 0.871, 0.823,
 0.40, 0.016), then appended whole to dev.
+A thirteenth (delegates-m: 90 written on 2026-11-25, a new session, asked for terse and
+keyword-style typing, secretariat lookups and lists) lost 23 near-copies; 5 of its 20
+unanswerable questions ask for a cell the table leaves blank (who owns the GNC utility blocks,
+when the DEMETER operation is due), which this set's convention counts as answerable (the row
+cited, "not given" said), so they were relabelled so before scoring. The other 67 (9
+unanswerable) were scored once, at 34f47a7, before anything was fitted on them (all 90: hit@1
+0.920, accuracy 0.920, unanswerable recall 0.867, answerable abstained 0.013; the 67: 0.897,
+0.897, 0.778, 0.017), judged one commit (5bfc750; accuracy 0.933 and 0.914), then were
+appended whole to dev.
 """
 
 import json
