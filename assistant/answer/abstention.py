@@ -42,6 +42,9 @@ class Evidence:
     # how close the nearest labelled question is (0-1, from the precedents' FLOOR) when the
     # documents do not answer it: the same question asked again is not answered either
     nearest_unanswered: float = 0.0
+    # countries the documents never mention (count; the other names are missing_names): unlike
+    # a code or an abbreviation, never a reader's variant of a name the documents do use
+    missing_countries: float = 0.0
 
     @classmethod
     def names(cls) -> list[str]:

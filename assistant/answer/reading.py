@@ -226,6 +226,11 @@ class Reading:
     def missing_names(self) -> list[str]:
         """Names, codes and numbers in the question that the documents never mention."""
         return [w.text for w in self.words if w.name and not w.matches]
+
+    def missing_countries(self) -> list[str]:
+        """The missing names that are countries ("kenya", "Malawi")."""
+        return [name for name in self.missing_names() if is_country(name)]
+
     def keyword_terms(self) -> list[str]:
         """The index words to search for: each topic word's forms and stand-ins."""
         terms = []

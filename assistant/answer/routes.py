@@ -399,13 +399,15 @@ def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:
         item = lib.items_by_id.get(first.item_id)
         text = (item.search_text or item.text) if item is not None else first.text
         dense = first.score
+    countries = reading.missing_countries()
     return Evidence(
         dense=dense,
         coverage=reading.coverage(keys_of(text), literal=True),
         unknown=reading.unknown_share(),
         uncovered=reading.rarest_uncovered(keys_of(text)),
-        missing_names=float(len(reading.missing_names())),
+        missing_names=float(len(reading.missing_names()) - len(countries)),
         kind_missing=float(_kind_missing(reading, answer, lib)),
+        missing_countries=float(len(countries)),
     )
 
 

@@ -350,6 +350,17 @@ def test_a_code_typed_with_a_space_is_read_as_the_documents_write_it(assistant):
     assert {"june", "2024"} <= kept  # a month and a year are not one code
 
 
+def test_a_country_the_documents_never_mention_is_evidence_of_its_own(assistant):
+    """Counted apart from other missing names (codes, numbers, a reader's abbreviations),
+    which are sometimes a variant of what the documents do say; a country never is."""
+    answer = assistant.ask("did peru take part in the wildlife trafficking operation?")
+    assert answer.abstained and answer.evidence.missing_countries == 1
+    assert answer.evidence.missing_names == 0
+    named = assistant.ask("were any workshops held in mozambique?")  # a country the plan names
+    assert not named.abstained and "Mozambique" in named.text
+    assert named.evidence.missing_countries == 0
+
+
 def test_what_a_question_sets_aside_is_not_its_topic(assistant):
     question = "who is writing the first version of the enforcement handbook (not the later update)?"
     words = {w.text for w in assistant.answerer().read(question).words}
