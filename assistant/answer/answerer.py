@@ -101,7 +101,9 @@ class Answerer:
             self.lib.initials,
         )
         self.calibration = Calibration(fingerprint=getattr(embedder, "fingerprint", None))
-        self.precedents = Precedents.load(self.lib.items_by_id, getattr(embedder, "fingerprint", None))
+        self.precedents = Precedents.load(
+            self.lib.items_by_id, getattr(embedder, "fingerprint", None), twins=self.lib.twins
+        )
 
     # the library's contents, for the engine and the tests
     @property

@@ -36,6 +36,9 @@ def _document_names(titles) -> re.Pattern[str]:
     return re.compile(rf"\b(?:(?:{others})\s+){{1,4}}(?:{'|'.join(nouns)})s?\b", re.IGNORECASE)
 
 
+TWIN = 0.97  # cosine at which two items of a kind differ by a word or two ("Develop" / "Update")
+
+
 class Library:
     """One generation's documents, rows, status items and passages, and search over them."""
 
@@ -59,6 +62,23 @@ class Library:
         self.categories = self._categories()
         self.document_names = _document_names(self.titles.values())
         self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._twins: dict[int, tuple[int, ...]] = {}
+
+    def twins(self, item_id: int) -> tuple[int, ...]:
+        """The items of the same kind this one's embedding is TWIN-close to: only their words
+        tell them apart (found once per item, by the index's own nearest-neighbour search)."""
+        if item_id not in self._twins:
+            vector = self.generation.vectors_of([item_id])[0]
+            kind = self.items_by_id[item_id].kind if item_id in self.items_by_id else None
+            self._twins[item_id] = tuple(
+                i
+                for i, score in self.generation.dense(vector, 4)
+                if i != item_id
+                and score >= TWIN
+                and i in self.items_by_id
+                and self.items_by_id[i].kind == kind
+            )
+        return self._twins[item_id]
 
     def sentence_vectors(self, sentences: list[str]) -> np.ndarray:
         """The embeddings of sentences of this generation's documents, each computed once: a

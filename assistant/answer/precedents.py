@@ -17,7 +17,7 @@ both), and only when a question comes close to them, so a large index pays for w
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,16 +58,27 @@ class Precedents:
         anchors: list[list[str]],
         items: Mapping[int, Item],
         kinds: tuple[str, ...] = ("passage", "action"),
+        twins: Callable[[int], Iterable[int]] | None = None,
     ):
         self.vectors = vectors
         self.anchors = anchors
         self._items = items
         self._kinds = kinds
+        # an item's near-duplicates ("Develop" / "Update the Enforcement Handbook ..."): a
+        # question close to one that one of them answered is as close to one the other
+        # answers, so the precedent names both, and the question's own words choose
+        self._twins = twins
         self._flat_items: dict[int, str] | None = None
         self._found: dict[str, tuple[int, ...]] = {}
 
     @classmethod
-    def load(cls, items: Mapping[int, Item], fingerprint: str | None, path: Path = WEIGHTS) -> Precedents:
+    def load(
+        cls,
+        items: Mapping[int, Item],
+        fingerprint: str | None,
+        path: Path = WEIGHTS,
+        twins: Callable[[int], Iterable[int]] | None = None,
+    ) -> Precedents:
         """The fitted precedents, usable only with the model that embedded them (none otherwise)."""
         if not path.exists():
             return cls(None, [], items)
@@ -75,7 +86,7 @@ class Precedents:
         if data.get("fingerprint") != fingerprint:
             return cls(None, [], items)
         vectors = np.load(path.with_name(data["file"]), allow_pickle=False).astype(np.float32)
-        return cls(vectors, data["anchors"], items)
+        return cls(vectors, data["anchors"], items, twins=twins)
 
     def without(self, dropped: np.ndarray) -> Precedents:
         """The same precedents but those where `dropped` is true (for fitting out of fold)."""
@@ -83,7 +94,7 @@ class Precedents:
             return self
         keep = ~np.asarray(dropped, dtype=bool)
         anchors = [a for a, k in zip(self.anchors, keep, strict=True) if k]
-        return Precedents(self.vectors[keep], anchors, self._items, self._kinds)
+        return Precedents(self.vectors[keep], anchors, self._items, self._kinds, self._twins)
 
     def nearest(self, vector: np.ndarray | None) -> Precedent:
         """The labelled question nearest `vector`: its strength is its cosine, rescaled from
@@ -106,5 +117,8 @@ class Precedents:
                 kinds = self._kinds
                 self._flat_items = {i: unspaced(it.text) for i, it in self._items.items() if it.kind in kinds}
             flat = unspaced(anchor)
-            self._found[anchor] = tuple(i for i, text in self._flat_items.items() if flat and flat in text)
+            found = [i for i, text in self._flat_items.items() if flat and flat in text]
+            if self._twins is not None:
+                found += [t for i in found for t in self._twins(i)]
+            self._found[anchor] = tuple(dict.fromkeys(found))
         return self._found[anchor]

@@ -127,7 +127,7 @@ def precedents_by_set(assistant: Assistant, dev: list[Question]) -> dict[str, di
     vectors, anchors, places = precedent_data(assistant, dev)
     answerer = assistant.answerer()
     kept = answerer.precedents
-    full = Precedents(vectors, anchors, answerer.lib.items_by_id)
+    full = Precedents(vectors, anchors, answerer.lib.items_by_id, twins=answerer.lib.twins)
     sources = np.asarray([dev[n].source for n in places])
     asked = [q for q in dev if not q.other_language]  # told to ask in English, precedent or not
     found = {}
@@ -165,9 +165,9 @@ def abstention_data(assistant: Assistant, dev: list[Question]) -> tuple[np.ndarr
             fit_router(assistant, [q for n, q in enumerate(dev) if n % FOLDS != fold], path)
             answerer.reader.router = Router(assistant.embedder.fingerprint, path)
             # so are the precedents: a question is never its own
-            answerer.precedents = Precedents(vectors, anchors, answerer.lib.items_by_id).without(
-                np.asarray(places) % FOLDS == fold
-            )
+            answerer.precedents = Precedents(
+                vectors, anchors, answerer.lib.items_by_id, twins=answerer.lib.twins
+            ).without(np.asarray(places) % FOLDS == fold)
             try:
                 rows += [(n, *_evidence(assistant, q)) for n, q in enumerate(dev) if n % FOLDS == fold]
             finally:

@@ -60,6 +60,15 @@ def test_nothing_is_said_when_no_answered_question_is_close_or_its_text_is_gone(
     assert Precedents(None, [], ITEMS).nearest(_unit(1)) == NONE
 
 
+def test_a_precedent_names_the_near_duplicates_of_what_answered_it_and_the_words_choose():
+    twins = {3: (5,)}  # "Develop a handbook on waste" and "Update a handbook on waste"
+    precedents = Precedents(
+        np.vstack([_unit(1), _unit(0, 1), _unit(0, 0, 1)]), ANCHORS, ITEMS, twins=lambda i: twins.get(i, ())
+    )
+    assert precedents.nearest(_unit(0, 1)).items == {3, 5}
+    assert precedents.nearest(_unit(1)).items == {1}  # an item without twins: itself
+
+
 def test_precedents_are_used_only_with_the_model_that_embedded_them(tmp_path):
     path = tmp_path / "precedents.json"
     vectors = np.vstack([_unit(1), _unit(0, 1), _unit(0, 0, 1)])
