@@ -472,6 +472,16 @@ def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     # asked to spell it out, next to words that would otherwise list the table's rows
     in_the_table = assistant.ask("what does CBC stand for in the action table?")
     assert in_the_table.abstained and in_the_table.text.startswith("The documents use CBC but never spell")
+    # "the full name of", and "mean" said of an abbreviation, ask the same, next to any words
+    for question, code in (
+        ("full form of CCF in the capacity building KPI?", "CCF"),
+        ("and what does ICCWC mean, in the wildlife trafficking action?", "ICCWC"),
+    ):
+        answer = assistant.ask(question)
+        assert answer.abstained, question
+        assert answer.text.startswith(f"The documents use {code} but never spell it out."), question
+    full = assistant.ask("what's the PTC's full name?")
+    assert not full.abstained and full.text.startswith("PTC stands for Permanent Technical Committee")
 
 
 def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant):
