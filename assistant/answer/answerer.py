@@ -48,6 +48,7 @@ from .routes import (
     passage_answer,
     row_answer,
     status_list_answer,
+    wanted_kind,
 )
 from .search import RRF_K, Hit
 
@@ -65,6 +66,7 @@ _ABOUT = re.compile(
     r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
     re.IGNORECASE,
 )
+_NOT_A_COLUMN = ("country", "person", "place", "money")  # kinds of answer the table has no column for
 _ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
 # a question narrowing the list just given: "which of those", "and only ...", "what about ..."
 _NARROWS = re.compile(
@@ -214,8 +216,11 @@ class Answerer:
             )
         if reading.route == "list" and (listed := self._list(reading)) is not None:
             # rows chosen by a filter (a body, a priority, dates) are the answer; rows chosen by
-            # their words alone are evidence, weighed like any other answer
-            return listed if reading.where != ActionFilter() else self._decide(reading, listed, hits)
+            # their words alone are evidence, weighed like any other answer, and so are rows a
+            # question asking for something no row has a column for ("which country will host
+            # the April 2024 workshop?") chooses by a filter
+            chosen = reading.where != ActionFilter() and wanted_kind(reading) not in _NOT_A_COLUMN
+            return listed if chosen else self._decide(reading, listed, hits)
         draft = self._field_or_passage(reading, hits)
         return self._decide(reading, draft, hits)
 

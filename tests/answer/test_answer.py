@@ -568,6 +568,15 @@ def test_a_where_question_the_documents_give_no_place_for_abstains(assistant):
     assert not cop.abstained and "held in Baku" in cop.text.split("[1]")[0]
 
 
+def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
+    """A list chosen by a filter is the answer to "which actions ...", not to a question
+    asking for something no column holds: that one is weighed like any other answer."""
+    listed = assistant.ask("which actions fall due in April 2024?")
+    assert listed.route == "list" and not listed.abstained
+    hosted = assistant.ask("which country will host the workshops due in April 2024?")
+    assert hosted.abstained and hosted.evidence.kind_missing == 1
+
+
 def test_countries_asked_for_are_answered_where_a_row_names_them(assistant):
     answer = assistant.ask("which countries hosted the Basel Convention awareness workshops?")
     assert not answer.abstained and "Lesotho and Mozambique" in answer.text
