@@ -222,7 +222,18 @@ class Answerer:
             chosen = reading.where != ActionFilter() and wanted_kind(reading) not in _NOT_A_COLUMN
             return listed if chosen else self._decide(reading, listed, hits)
         draft = self._field_or_passage(reading, hits)
-        return self._decide(reading, draft, hits)
+        return self._decide(reading, self._card_for_listing(reading, draft) or draft, hits)
+
+    def _card_for_listing(self, reading: Reading, draft: Answer) -> Answer | None:
+        """A passage answer led by a GCAP item's own listing ("the return/refill packaging
+        guidelines in the 2025 update") is that item's card: the listing, who is responsible,
+        its status and its likely row, as if the question had named its code."""
+        if draft.route != "passage" or not draft.citations:
+            return None
+        lead = self.lib.items_by_id.get(draft.citations[0].item_id)
+        if lead is None or not any(s.code == lead.paragraph and s.doc == lead.doc for s in self.lib.statuses):
+            return None
+        return gcap_answer(self.lib, reading.question, lead.paragraph, reading)
 
     def _decide(self, reading: Reading, draft: Answer, hits: list[Hit]) -> Answer:
         """The calibrated decision: the draft answer stands, or the documents do not answer."""

@@ -484,6 +484,16 @@ def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     assert not full.abstained and full.text.startswith("PTC stands for Permanent Technical Committee")
 
 
+def test_a_gcap_item_found_by_its_words_gets_its_card_as_by_its_code(assistant):
+    """Delegates name an item by what it is about, not its number: the listing alone would
+    not say how it is doing; its card does (status, consolidation, the plan's row)."""
+    answer = assistant.ask(
+        "in the status update, how is the item on sharing best practice with other organisations doing?"
+    )
+    assert answer.route == "gcap" and answer.text.startswith("GCAP-26: “Contribute to collective efforts")
+    assert "Status: in progress" in answer.text and "within the scope of GCAP-2" in answer.text
+
+
 def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant):
     answer = assistant.ask("What about GCAP-19?")
     assert answer.route == "gcap"
