@@ -66,6 +66,10 @@ _ABOUT = re.compile(
     r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
     re.IGNORECASE,
 )
+# a yes/no question about one thing: not "is there any ...", "are there ...", "can you list ..."
+_ASKS_WHETHER = re.compile(
+    r"^\W*(?:is|are|was|were|does|do|did|has|have|will)\b(?!\s+(?:there|you)\b)(?!.*\bany)", re.IGNORECASE
+)
 _NOT_A_COLUMN = ("country", "person", "place", "money")  # kinds of answer the table has no column for
 _ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
 # a question narrowing the list just given: "which of those", "and only ...", "what about ..."
@@ -214,7 +218,12 @@ class Answerer:
             return status_list_answer(self.lib, question, status) or abstain(
                 question, hits, f"The updates list no item as {status}.", self.lib
             )
-        if reading.route == "list" and (listed := self._list(reading)) is not None:
+        # "Is the DEMETER operation due in 2024?" asks about one action, not for 2024's
+        if (
+            reading.route == "list"
+            and not _ASKS_WHETHER.search(reading.question)
+            and (listed := self._list(reading)) is not None
+        ):
             # rows chosen by a filter (a body, a priority, dates) are the answer; rows chosen by
             # their words alone are evidence, weighed like any other answer, and so are rows a
             # question asking for something no row has a column for ("which country will host

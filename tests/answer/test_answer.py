@@ -578,6 +578,15 @@ def test_a_where_question_the_documents_give_no_place_for_abstains(assistant):
     assert not cop.abstained and "held in Baku" in cop.text.split("[1]")[0]
 
 
+def test_a_yes_no_question_about_one_action_is_no_list_of_what_shares_its_date(assistant):
+    answer = assistant.ask("was the circular economy study due in June 2023?")
+    assert answer.route != "list" and [c.row.row for c in answer.citations] == [33]
+    assert "June 2023" in answer.text
+    # asking whether there are any, or to be shown them, is asking for the list
+    assert assistant.ask("are there actions due in June 2023?").route == "list"
+    assert assistant.ask("is anything due in June 2023?").route == "list"
+
+
 def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
     """A list chosen by a filter is the answer to "which actions ...", not to a question
     asking for something no column holds: that one is weighed like any other answer."""
