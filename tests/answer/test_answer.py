@@ -647,6 +647,9 @@ def test_follow_ups_resolve_against_the_previous_turn(assistant):
     assert second.citations[0].row.row == 14
     terse = assistant.ask("by when?", [first])  # a few words naming nothing lean on the last answer
     assert terse.route == "follow-up" and terse.text.startswith("Timeframe: TBD [1]")
+    # what a chat opens and closes with is no topic: "ok", "thanks", "pls"
+    chatty = assistant.ask("ok thanks, and the deadline for it pls?", [first])
+    assert chatty.route == "follow-up" and chatty.text.startswith("Timeframe: TBD [1]")
     alone = assistant.ask("how did the plan come about?", [first])  # a question of its own
     assert alone.route != "follow-up"
     third = assistant.ask("What is its KPI?", [first, second])
