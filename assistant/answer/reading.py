@@ -89,6 +89,14 @@ _POINTS_BACK = "it|its|they|them|those|these|the same|that one|this one"
 _FOLLOW_UP = re.compile(
     rf"^\s*(?:{_OPENS_ON}|same for)\b|\b(?:{_POINTS_BACK}|that|this|else)\b", re.IGNORECASE
 )
+# "that" opening a relative clause points at nothing said before: a noun, "that", then a verb
+# ("every action that mentions X", "the items that are delivered"), not "is that due?"
+_RELATIVE_THAT = re.compile(
+    r"\b(?!(?:is|are|was|were|about|on|for|of|with|to|in|do|does|did|at|by|from|like|and|or)\b)"
+    r"[a-z]+\s+that\s+(?:is|are|was|were|has|have|had|will|would|can|could|should|must|still|"
+    r"also|[a-z]+s)\b",
+    re.IGNORECASE,
+)
 # a question that can only be about the previous turn, whatever else it says
 REFERS = re.compile(rf"^\W*(?:{_OPENS_ON})\b|\b(?:{_POINTS_BACK})\b", re.IGNORECASE)
 # "the 2025 update", "the status update": a document, not the update of a handbook
@@ -445,7 +453,7 @@ class Reader:
             # ("what is due before 2024?"), not when something falls: its "when" is a list
             reading.routes = {**routes, "list": routes["list"] + routes["when"], "when": 0.0}
         reading.where = self.filters(by_codes, reading, dates)
-        reading.follow_up = bool(_FOLLOW_UP.search(question))
+        reading.follow_up = bool(_FOLLOW_UP.search(_RELATIVE_THAT.sub(" ", question)))
         return reading
 
     def codes_for_names(self, text: str) -> str:

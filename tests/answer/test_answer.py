@@ -640,6 +640,13 @@ def test_the_decision_to_answer_is_a_calibrated_probability(assistant):
     assert refused.evidence.missing_names >= 1  # a name the documents never mention weighs against
 
 
+def test_that_opening_a_relative_clause_points_at_nothing_said_before(assistant):
+    before = assistant.ask("what did canada push for at the PTC?")
+    listed = assistant.ask("show every action that involves the Basel Convention", [before])
+    alone = assistant.ask("show every action that involves the Basel Convention")
+    assert listed.route == "list" and listed.text == alone.text
+
+
 def test_follow_ups_resolve_against_the_previous_turn(assistant):
     first = assistant.ask("Who owns the return-refill guidelines?")
     second = assistant.ask("And when is it due?", [first])
