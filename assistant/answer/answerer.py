@@ -66,6 +66,7 @@ _ABOUT = re.compile(
     r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
     re.IGNORECASE,
 )
+CONTEXT_WEIGHT = 1.0  # the rows just discussed lean as far as an identical labelled question
 # a yes/no question about one thing: not "is there any ...", "are there ...", "can you list ..."
 _ASKS_WHETHER = re.compile(
     r"^\W*(?:is|are|was|were|does|do|did|has|have|will)\b(?!\s+(?:there|you)\b)(?!.*\bany)", re.IGNORECASE
@@ -138,6 +139,9 @@ class Answerer:
         previous = next((a for a in reversed(history) if a.subject), None)
         if previous is not None and self._leans_on_previous(reading, previous):
             return self._follow_up(reading, previous)
+        if previous is not None and reading.follow_up and previous.subject.get("rows"):
+            rows = frozenset(previous.subject["rows"][:MAX_LIST])
+            reading.precedent = reading.precedent.with_context(rows, CONTEXT_WEIGHT)
         if previous is None and self._refers_to_nothing(reading):
             return Answer(
                 question,
@@ -487,10 +491,10 @@ class Answerer:
             reading.text, reading.vector, reading.keyword_terms(), HITS, ("passage", "action")
         )
         precedent = reading.precedent
-        if not precedent.items:
+        if not precedent.named:
             return hits
         found = {h.item.id for h in hits}
-        extra = sorted(precedent.items - found)
+        extra = sorted(precedent.named - found)
         if extra:
             cosines = self.lib.generation.vectors_of(extra) @ reading.vector
             items = self.lib.items_by_id

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,9 +41,24 @@ class Precedent:
 
     strength: float = 0.0
     items: frozenset[int] = frozenset()
+    # what the conversation was just about, for a question pointing back at it with words of
+    # its own ("which team prepares the policy paper for it?"): those rows lean the same way
+    context: frozenset[int] = frozenset()
+    context_strength: float = 0.0
 
     def of(self, item_id: int) -> float:
-        return self.strength if item_id in self.items else 0.0
+        return max(
+            self.strength if item_id in self.items else 0.0,
+            self.context_strength if item_id in self.context else 0.0,
+        )
+
+    @property
+    def named(self) -> frozenset[int]:
+        """Every item that leans: the labelled question's and the conversation's."""
+        return self.items | self.context
+
+    def with_context(self, items: frozenset[int], strength: float) -> Precedent:
+        return replace(self, context=items, context_strength=strength)
 
 
 NONE = Precedent()

@@ -640,6 +640,15 @@ def test_the_decision_to_answer_is_a_calibrated_probability(assistant):
     assert refused.evidence.missing_names >= 1  # a name the documents never mention weighs against
 
 
+def test_a_question_pointing_back_with_words_of_its_own_leans_on_the_rows_just_given(assistant):
+    """Too many words of its own to be a field of the last answer, but "for it" still says
+    which rows it is about: they lean as far as an identical labelled question would."""
+    first = assistant.ask("What is planned for COP28?")
+    assert {c.row.row for c in first.citations} == {32, 35}
+    drafted = assistant.ask("who drafts the WCO paper for it?", [first])
+    assert drafted.citations[0].row.row == 35 and "responsible team: RPU" in drafted.text
+
+
 def test_that_opening_a_relative_clause_points_at_nothing_said_before(assistant):
     before = assistant.ask("what did canada push for at the PTC?")
     listed = assistant.ask("show every action that involves the Basel Convention", [before])
