@@ -55,6 +55,15 @@ unanswerable) were scored once, at 34f47a7, before anything was fitted on them (
 0.920, accuracy 0.920, unanswerable recall 0.867, answerable abstained 0.013; the 67: 0.897,
 0.897, 0.778, 0.017), judged one commit (5bfc750; accuracy 0.933 and 0.914), then were
 appended whole to dev.
+A fourteenth (delegates-n: 90 written the same day, asked for a delegate's and a
+Secretariat colleague's mix: synonyms, typos, sections by title, why/how, lookups, GCAP
+items, two-turn follow-ups, two in French or Spanish, 20 unanswerable, blank cells labelled
+answerable as above) lost 30 near-copies; the other 60 (12 unanswerable) were scored once,
+at d25e1ff, before anything was fitted on them (all 90: hit@1 0.882, accuracy 0.882,
+unanswerable recall 0.80, answerable abstained 0.029; the 60: 0.848, 0.848, 0.667, 0.043).
+Their misses judged five commits (d571542, 7d355b9, eb81aae, c5b75b5, d5aab3f; all 90 then
+0.912, 0.926, 0.95, 0.029; the 60: 0.870, 0.891, 0.917, 0.043), then they were appended
+whole to dev.
 """
 
 import json
