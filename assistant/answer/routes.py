@@ -495,14 +495,15 @@ def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
     """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
     country for "which countries", a person for "who chaired", a sum for "what budget", a
     place for "where was it held", a date for "when". A row's lead is the field it gives, up
-    to its citation marker, or for a country, a person, a sum or a place the row as quoted (a
-    row always has its timeframe, given or not: "when" is never missing there)."""
+    to its citation marker, or for a country, a person, a sum or a place the row as quoted; a
+    list's, its rows with their fields (a row always has its timeframe, given or not: "when"
+    is never missing there)."""
     wanted = wanted_kind(reading)
     if wanted is None:
         return False
-    if answer.route == "field":  # an action's countries or sums are in its words, not a field
-        if wanted in ("country", "person", "money", "place"):
-            lead = answer.text
+    if answer.route in ("field", "list"):  # an action's countries or sums are in its words, not a field
+        if wanted in ("country", "person", "money", "place") or answer.route == "list":
+            lead = answer.text  # a list: every row with its fields ("2 action(s) match ...")
         else:  # the field asked, or with none asked the row's fields ("Two (2) workshops" counts no officers)
             row = lib.rows[answer.subject["rows"][0]]
             lead = fields_text(row, answer.subject["fields"][:1] or FIELDS, only=True)

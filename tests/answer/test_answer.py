@@ -173,6 +173,13 @@ def test_a_list_question_gets_every_row_not_the_top_k(assistant):
     assert all("EC" in c.row.body_in_charge for c in answer.citations)
 
 
+def test_a_date_asked_of_a_topic_several_rows_share_lists_them_with_their_dates(assistant):
+    """Each row listed has its timeframe: "when" is not missing from a list of rows."""
+    answer = assistant.ask("by when should the waste SOP be ready?")
+    assert not answer.abstained and answer.route == "list"
+    assert "timeframe: June 2024" in answer.text and answer.evidence.kind_missing == 0
+
+
 def test_a_field_asked_of_a_topic_lists_every_row_on_it(assistant):
     answer = assistant.ask("What are the KPIs for waste?")
     assert answer.route == "list" and len(answer.citations) >= 3
