@@ -11,7 +11,7 @@ from dataclasses import replace
 from ..index.embedding import Embedder
 from ..index.storage import Generation
 from ..ingest.acronyms import expand
-from ..ingest.actions import ActionFilter, matches
+from ..ingest.actions import ActionFilter
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD_NAMES
 from ..words import TOKEN, fold, keys_of
@@ -79,6 +79,8 @@ _NARROWS = re.compile(
     r"^\W*(?:and|also|only|just|what about|how about)\b",
     re.IGNORECASE,
 )
+# "which of those", "which ones": the list just given, asked which of its rows are about something
+_OF_THOSE = re.compile(r"\b(?:of|among)\s+(?:those|these|them)\b|\bwhich ones\b|\bthe ones\b", re.IGNORECASE)
 _PARALLEL = re.compile(r"^\W*(?:and\s+)?(?:what|how) about\b", re.IGNORECASE)
 # "who is in charge of the first one?": a row just listed, by its place in the list
 _ORDINAL = re.compile(
@@ -412,15 +414,31 @@ class Answerer:
         return (reading.follow_up or terse) and not reading.gcap and len(own) <= 2
 
     def _narrowed(self, reading: Reading, ids: list[int]) -> Answer:
-        """The rows of a list just given that pass the question's filter."""
-        kept = [i for i in ids if matches(self.lib.rows[i], reading.where)]
-        return list_answer(self.lib, reading.question, kept, describe(reading.where), reading.fields)
+        """The rows of a list just given that pass the question's filter, and use its topic
+        words when it asks which of them do ("which of those are for the Sida project?")."""
+        topic = self._words_asked_of_them(reading)
+        chosen = set(list_rows(self.lib, reading.where, topic if topic is not None and topic.topic else None))
+        kept = [i for i in ids if i in chosen]
+        described = describe(reading.where, [w.text for w in topic.topic] if topic is not None else [])
+        return list_answer(self.lib, reading.question, kept, described, reading.fields)
 
-    @staticmethod
-    def _narrows(reading: Reading, previous: Answer) -> bool:
-        """A filter of the list just given: "which of those are led by the Policy Commission?"."""
-        listed = len(previous.subject.get("rows", ())) > 1
-        return listed and reading.where != ActionFilter() and bool(_NARROWS.search(reading.question))
+    def _narrows(self, reading: Reading, previous: Answer) -> bool:
+        """A filter of the list just given ("which of those are led by the Policy Commission?"),
+        or words its rows must use, asked of them ("which of those are for the Sida project?")."""
+        if len(previous.subject.get("rows", ())) <= 1:
+            return False
+        if reading.where != ActionFilter():
+            return bool(_NARROWS.search(reading.question))
+        topic = self._words_asked_of_them(reading)
+        return topic is not None and bool(topic.topic)
+
+    def _words_asked_of_them(self, reading: Reading) -> Reading | None:
+        """The topic words a question asks of the rows just listed ("which of those are for
+        the Sida project?"), without the words pointing at them; None when it asks no such thing."""
+        if not _OF_THOSE.search(reading.question):
+            return None
+        topic = self._list_topic(reading, reading.where)
+        return replace(topic, words=[w for w in topic.words if w.text not in REFERRING])
 
     def _follow_up(self, reading: Reading, previous: Answer) -> Answer:
         subject = previous.subject

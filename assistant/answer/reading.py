@@ -117,7 +117,7 @@ _SET_ASIDE = re.compile(
 
 
 # words that refer to what was said before: "the regional workshop one", "the same", "who else"
-REFERRING = frozenset("it its that this they them those these one same else".split())
+REFERRING = frozenset("it its that this they them those these one ones same else".split())
 _ACRONYM = re.compile(r"\b([A-Z][A-Za-z]{0,2}[A-Z]{1,6}s?)\b")
 
 

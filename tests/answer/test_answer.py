@@ -764,6 +764,12 @@ def test_a_follow_up_to_a_list_by_place_or_about_another_team(assistant):
     # a filter that narrows what was listed still does, even to nothing
     narrowed = assistant.ask("which of those are led by the Capacity Building Directorate?", [tta])
     assert narrowed.abstained and narrowed.text.startswith("No action")
+    # and words asked of the rows just listed keep the ones that use them
+    wildlife = assistant.ask("what does section SP3 hold?")
+    ids = wildlife.subject["rows"]
+    about = assistant.ask("and which ones are about wildlife?", [wildlife])
+    expected = [i for i in ids if "wildlife" in assistant.answerer().lib.row_items[i].text.lower()]
+    assert about.route == "follow-up" and about.subject["rows"] == expected and len(expected) > 1
 
 
 def test_a_follow_up_opening_a_conversation_asks_what_it_refers_to(assistant):
