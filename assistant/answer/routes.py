@@ -117,8 +117,10 @@ def status_list_answer(lib: Library, question: str, status: str) -> Answer | Non
         passage = lib.passage_quoting(doc, sentence)
         if passage is not None:
             citations.append(lib.passage_citation(passage, 1.0, quote=sentence))
-            codes = ", ".join(s.code for s in items if s.evidence == sentence)
-            lines.append(f"{codes}: {quoted(clean_quote(sentence))} [{len(citations)}]")
+            said_of = [s.code for s in items if s.evidence == sentence]
+            # which items a sentence is about, unless it is about every item just listed
+            codes = "" if len(said_of) == len(items) else ", ".join(said_of) + ": "
+            lines.append(f"{codes}{quoted(clean_quote(sentence))} [{len(citations)}]")
     return Answer(question, "\n".join(lines), citations, False, "status-list", {})
 
 
@@ -333,14 +335,15 @@ def passage_answer(
                 (base + SENTENCE_SHARE * overlap + kind - 0.02 * position, rank, position, hit, sentence)
             )
     scored.sort(key=lambda t: -t[0])
-    # a sentence two passages share (a document repeating itself) is quoted once, where it
-    # scores best, and so is one that another quoted sentence holds whole
+    # a sentence two passages share (a document repeating itself, word for word or nearly:
+    # a summary and its paragraph) is quoted once, where it scores best, and so is one that
+    # another quoted sentence holds whole
     said: list[str] = []
     kept = []
     for t in scored:
         if t[4] is not None:
             this = _said(t[4])
-            if any(this in other or other in this for other in said):
+            if any(this in other or other in this or _restates(this, other) for other in said):
                 continue
             said.append(this)
         kept.append(t)
@@ -388,6 +391,16 @@ def passage_answer(
 def _said(sentence: str) -> str:
     """A sentence as said, whatever its list marks, quotation marks, spacing and case."""
     return " ".join(re.findall(r"\w+", clean_quote(sentence).lower()))
+
+
+RESTATED = 0.8  # share of a sentence's words another holds for it to say nothing new
+
+
+def _restates(this: str, other: str) -> bool:
+    """Whether one of two sentences (as `_said`) holds nearly all the other's words."""
+    mine, theirs = set(keys_of(this)), set(keys_of(other))
+    shorter = min(len(mine), len(theirs))
+    return shorter > 0 and len(mine & theirs) >= RESTATED * shorter
 
 
 def evidence_of(reading: Reading, answer: Answer, lib: Library) -> Evidence:

@@ -630,6 +630,18 @@ def test_a_sentence_the_documents_repeat_is_quoted_once(assistant, question):
     assert not any(a != b and a in b for a in pieces for b in pieces), answer.text
 
 
+def test_a_sentence_the_documents_say_again_in_other_words_is_quoted_once(assistant):
+    """The update's summary and its paragraph 12 say nearly the same of the Declaration."""
+    answer = assistant.ask("What does the 2025 update say about the Baku Declaration?")
+    assert answer.text.count("the endorsement of the PTC will be sought") == 1, answer.text
+    # and the sentence naming the items just listed is not prefixed with them again
+    delivered = assistant.ask("which GCAP items are delivered already?")
+    first, second = delivered.text.split("\n")[:2]
+    assert first.startswith("The updates list 6 item(s) as delivered: GCAP-5,") and second.startswith(
+        "“Of these"
+    )
+
+
 @pytest.mark.xfail(strict=True, reason="known loss: the nearest labelled question is unanswerable")
 def test_a_question_worded_like_unanswerable_ones_but_answered_is_answered(assistant):
     """The update asks the PTC to endorse the Declaration (the Baku Declaration), but three dev
