@@ -216,9 +216,10 @@ class Answerer:
         if reading.acronym and (reading.route == "acronym" or reading.spell_out):
             return acronym_answer(self.lib, question, reading.acronym, hits)
         status = status_word(reading.text)
+        # "which items are delivered?", "what has been delivered, according to the 2025 update?"
         if (
             status
-            and _ITEMS.search(reading.text)
+            and (_ITEMS.search(reading.text) or UPDATE.search(reading.text))
             and reading.routes["status"] + reading.routes["list"] >= 0.4
         ):
             return status_list_answer(self.lib, question, status) or abstain(
