@@ -17,7 +17,7 @@ from ..ingest.actions import NOT_ASSIGNED, ActionFilter
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
-from .lexicon import Lexicon
+from .lexicon import Lexicon, english_words
 from .names import is_country
 from .precedents import NONE, Precedent
 from .router import FIELDS, ROUTES, Router, example_words
@@ -338,6 +338,9 @@ class Reader:
                     words.append(word)
                 continue
             word = self._word(folded, name)
+            if word.how == "unknown" and not name and (meant := _mistyped_stopword(folded)):
+                text = text.replace(token, meant, 1)  # "whn is it due": "when", no topic word
+                continue
             if word.corrected:
                 text = text.replace(token, word.corrected, 1)
             if word.how == "unknown" and not name:
@@ -553,6 +556,19 @@ class Reader:
         if best is None or best_share < 0.5:
             return where
         return ActionFilter(**{**where.__dict__, best[0]: best[1]})
+
+
+_LONG_STOPWORDS = tuple(sorted(w for w in STOPWORDS if len(w) >= 4))
+
+
+def _mistyped_stopword(folded: str) -> str | None:
+    """The stop word of four letters or more one edit from a word the index does not know
+    and English does not have ("whn" is "when", "wich" "which", "wat" "what"; "came" is no
+    "same"). A letter left out is the likeliest slip ("wich" is "which", not "with")."""
+    if len(folded) < 3 or not folded.isalpha() or folded in english_words():
+        return None
+    near = [w for w in _LONG_STOPWORDS if distance.OSA.distance(folded, w) == 1]
+    return min(near, key=lambda w: len(w) != len(folded) + 1, default=None)
 
 
 def _typo_of_a_name(folded: str, lexicon: Lexicon) -> bool:

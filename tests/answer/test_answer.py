@@ -143,6 +143,8 @@ def test_a_question_about_an_action_asking_no_field_leads_with_the_action(assist
         ("Who's behind the wildife trafficking operation?", 18, "Body in charge: EC"),
         ("deadline for the circular economy study??", 33, "Timeframe: June 2023"),
         ("how will they measure success of the symposia report?", 9, "KPI: "),
+        # a question word mistyped is that word, not a topic the documents never use
+        ("whn is the COP28 polcy note due", 35, "Timeframe: December 2023"),
     ],
 )
 def test_delegates_words_typos_and_everyday_verbs_reach_the_row(assistant, question, row, lead):
@@ -150,6 +152,14 @@ def test_delegates_words_typos_and_everyday_verbs_reach_the_row(assistant, quest
     assert not answer.abstained, answer.text
     assert answer.citations[0].row.row == row
     assert lead.lower() in answer.text.split("\n")[0 if answer.route == "field" else 1].lower()
+
+
+def test_a_mistyped_question_word_is_that_word_not_a_topic(assistant):
+    reading = assistant.answerer().read("whn shoud the GNC utility blocks be ready?")
+    assert {"whn", "shoud"}.isdisjoint(w.text for w in reading.words) and reading.unknown_share() == 0.0
+    assert reading.text.startswith("when should the GNC")
+    # a real English word one letter from a stop word is a word ("came" is no "same")
+    assert "came" in {w.text for w in assistant.answerer().read("what came out of the symposia?").words}
 
 
 def test_a_clipped_word_reaches_the_row_it_is_short_for(assistant):
