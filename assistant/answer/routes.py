@@ -180,6 +180,11 @@ def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None 
         said = [cited, *said] if asked else [*said, cited]
     citations = [citation for _, citation in said]
     sentences = [text.format(n=n) for n, (text, _) in enumerate(said, 1)]
+    if listed is None and not row_ids:  # the delivered items: a number in a sentence, no more
+        sentences.append(
+            f"The documents say nothing more of {code}: it has no entry of its own in the update "
+            "and no matching row in the plan's table."
+        )
     subject = {"gcap": code, "rows": row_ids, "fields": ("owner", "when")}
     return Answer(question, "\n".join(sentences), citations, False, "gcap", subject)
 

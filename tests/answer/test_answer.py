@@ -511,6 +511,16 @@ def test_a_gcap_item_found_by_its_words_gets_its_card_as_by_its_code(assistant):
     assert "Status: in progress" in answer.text and "within the scope of GCAP-2" in answer.text
 
 
+def test_an_item_the_update_only_counts_among_the_delivered_says_so(assistant):
+    """GCAP-5 is a number in "the 6 items (GCAP's 5, 6, 8, ...)": its status leads, and the
+    answer says that is all, rather than leaving a delegate to wonder what it is."""
+    answer = assistant.ask("what was GCAP-6 about?")
+    assert answer.route == "gcap" and answer.text.startswith("Status: delivered")
+    assert answer.text.endswith("no matching row in the plan's table.")
+    listed = assistant.ask("what is GCAP-19?")  # an item with an entry and a row: no such line
+    assert "say nothing more" not in listed.text
+
+
 def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant):
     answer = assistant.ask("What about GCAP-19?")
     assert answer.route == "gcap"
