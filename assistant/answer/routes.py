@@ -66,9 +66,11 @@ def row_answer(
         status = lib.status_for(row)
         if status is not None and (citation := _status_citation(lib, status, score)) is not None:
             citations.append(citation)
+            # the link is ours, by wording: the documents never say which item a row is
+            said = quoted(clean_quote(citation.quote))
             sentences.append(
-                f"The update lists {status.code} ({status.status or 'no status given'}) as its "
-                f"likely match: {quoted(clean_quote(citation.quote))} [{len(citations)}]."
+                f"Most likely the same action in the update (matched by wording): {status.code}, "
+                f"{status.status or 'no status given'}: {said} [{len(citations)}]."
             )
     return Answer(
         question, " ".join(sentences), citations, False, "field", {"rows": row_ids, "fields": fields}
