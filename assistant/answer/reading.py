@@ -61,10 +61,11 @@ _SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")
 _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
 # cues that a question asks for an abbreviation spelled out: these say so whatever else the
 # question mentions ("what does CBD stand for in the action table")...
-# ("what is the full name of ICCWC", and "mean" when an abbreviation is what means: "what does CCF mean")
+# ("what is the full name of ICCWC", "CAP = ?", and "mean" when an abbreviation is what means:
+# "what does CCF mean")
 _SPELL_OUT = (
     r"\bstands? for\b|\bshort for\b|\babbreviat|\bacronym\b|\bspelled out\b|\bfull (?:name|form)\b|"
-    r"\bdo(?:es)?\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9&]+)s?\s+mean\b"
+    r"\bdo(?:es)?\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9&]+)s?\s+mean\b|=\s*\?"
 )
 # ...these point at which abbreviation is meant ("what does CCF mean", "ITA = ?")
 _ACRONYM_CUE = re.compile(rf"{_SPELL_OUT}|\bstand|\bacronym|\bmean|=|\bfull (?:name|form)", re.IGNORECASE)

@@ -496,6 +496,7 @@ def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     for question, code in (
         ("full form of CCF in the capacity building KPI?", "CCF"),
         ("and what does ICCWC mean, in the wildlife trafficking action?", "ICCWC"),
+        ("SAFEWG = ? the group on the SAFE pillar 3 guidelines", "SAFEWG"),
     ):
         answer = assistant.ask(question)
         assert answer.abstained, question
