@@ -410,6 +410,8 @@ class Answerer:
             return True  # "the first one": a row of the list just given
         if reading.routes.get("list", 0.0) >= PLAIN_ROUTE and reading.where != ActionFilter():
             return False
+        if reading.acronym and reading.spell_out:  # "TTA = ?", "what does CCF stand for": its own subject
+            return False
         terse = not reading.topic and len(TOKEN.findall(reading.question)) <= TERSE
         own = [w for w in reading.topic if w.text not in REFERRING]  # "the workshop one": one word
         return (reading.follow_up or terse) and not reading.gcap and len(own) <= 2

@@ -47,9 +47,10 @@ class Precedent:
     context_strength: float = 0.0
 
     def of(self, item_id: int) -> float:
-        return max(
-            self.strength if item_id in self.items else 0.0,
-            self.context_strength if item_id in self.context else 0.0,
+        """How far an item leans: the labelled question's and the conversation's, added (as
+        two retrievers' ranks are), so the conversation never drowns what the example says."""
+        return (self.strength if item_id in self.items else 0.0) + (
+            self.context_strength if item_id in self.context else 0.0
         )
 
     @property

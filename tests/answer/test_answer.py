@@ -501,6 +501,10 @@ def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
         answer = assistant.ask(question)
         assert answer.abstained, question
         assert answer.text.startswith(f"The documents use {code} but never spell it out."), question
+    # asked after another answer, it is still its own question, not a follow-up of that one
+    listed = assistant.ask("what is the TTA team responsible for?")
+    after = assistant.ask("TTA = ? which unit is it", [listed])
+    assert after.abstained and after.text.startswith("The documents use TTA but never spell")
     full = assistant.ask("what's the PTC's full name?")
     assert not full.abstained and full.text.startswith("PTC stands for Permanent Technical Committee")
 

@@ -69,6 +69,15 @@ def test_a_precedent_names_the_near_duplicates_of_what_answered_it_and_the_words
     assert precedents.nearest(_unit(1)).items == {1}  # an item without twins: itself
 
 
+def test_the_conversations_rows_lean_besides_what_the_example_says_not_instead():
+    from assistant.answer.precedents import Precedent
+
+    leaning = Precedent(0.5, frozenset({1}), frozenset({1, 2}), 1.0)
+    assert leaning.of(1) == 1.5 and leaning.of(2) == 1.0 and leaning.of(3) == 0.0
+    assert leaning.named == {1, 2}
+    assert Precedent(0.5, frozenset({1})).with_context(frozenset({2}), 1.0).of(2) == 1.0
+
+
 def test_precedents_are_used_only_with_the_model_that_embedded_them(tmp_path):
     path = tmp_path / "precedents.json"
     vectors = np.vstack([_unit(1), _unit(0, 1), _unit(0, 0, 1)])
