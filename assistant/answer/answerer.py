@@ -66,6 +66,7 @@ _ABOUT = re.compile(
     r"\b(?:about|on|concerning|regarding|related to|relating to|dealing with|in the area of)\s+(.+)$",
     re.IGNORECASE,
 )
+RARE_WORD = 1.0  # a topic word this rare, absent from a document a question names, is not in it
 CONTEXT_WEIGHT = 1.0  # the rows just discussed lean as far as an identical labelled question
 # a yes/no question about one thing: not "is there any ...", "are there ...", "can you list ..."
 _ASKS_WHETHER = re.compile(
@@ -252,7 +253,10 @@ class Answerer:
         return gcap_answer(self.lib, reading.question, lead.paragraph, reading)
 
     def _decide(self, reading: Reading, draft: Answer, hits: list[Hit]) -> Answer:
-        """The calibrated decision: the draft answer stands, or the documents do not answer."""
+        """The calibrated decision: the draft answer stands, or the documents do not answer (a
+        draft that already says so, "the 2025 update does not mention ...", stands as it is)."""
+        if draft.abstained:
+            return draft
         evidence = replace(
             evidence_of(reading, draft, self.lib), **self.calibration.neighbours(reading.vector)
         )
@@ -265,6 +269,10 @@ class Answerer:
         """A row's fields or quoted passages, whichever the evidence (and the router) favours."""
         docs = self._documents_named(reading.text)
         rows = candidates([h for h in hits if h.item.kind == "action"], reading, 3)
+        if docs and (absent := self._unmentioned_in(reading, docs)):
+            named = " and ".join(self.lib.titles.get(d, d) for d in docs)
+            lead = f"“{named}” does not mention {', '.join(absent)}."
+            return abstain(reading.question, hits, lead, self.lib)
         if docs:  # "the 2025 update": passages of that document only, and its rows if it has any
             rows = [r for r in rows if r.item.doc in docs]
             hits = (
@@ -283,6 +291,16 @@ class Answerer:
                 )
             return row_answer(self.lib, reading.question, [row.item.id], reading.asked_fields, row.dense)
         return passage_answer(self.lib, reading, hits, focus, focus.vector if focus is not None else None)
+
+    def _unmentioned_in(self, reading: Reading, docs: tuple[str, ...]) -> list[str]:
+        """The rarer topic words (weight RARE_WORD or more) the documents use elsewhere but the
+        named ones never do: "any news on the Enforcement Handbook in the 2025 update?"."""
+        used = frozenset().union(*(self.lib.keys_in(d) for d in docs))
+        return [
+            w.text
+            for w in reading.topic
+            if w.matches and not w.common and w.weight >= RARE_WORD and not set(w.keys) & used
+        ]
 
     def _rows_alike(self, reading: Reading, best: Hit) -> list[int]:
         """Rows that answer a field question as well as the best one: all of its topic, and

@@ -13,6 +13,7 @@ from ..ingest.acronyms import by_initials
 from ..ingest.actions import ActionRow, teams_of
 from ..ingest.items import Item
 from ..ingest.status import StatusItem
+from ..words import keys_of
 from .lexicon import Lexicon
 from .rendering import Citation
 from .router import example_words
@@ -63,6 +64,15 @@ class Library:
         self.document_names = _document_names(self.titles.values())
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._twins: dict[int, tuple[int, ...]] = {}
+        self._doc_keys: dict[str, frozenset[str]] = {}
+
+    def keys_in(self, doc: str) -> frozenset[str]:
+        """Every word key a document's items use (its passages, rows and status items)."""
+        if doc not in self._doc_keys:
+            self._doc_keys[doc] = frozenset(
+                k for i in self.items_by_id.values() if i.doc == doc for k in keys_of(i.search_text or i.text)
+            )
+        return self._doc_keys[doc]
 
     def twins(self, item_id: int) -> tuple[int, ...]:
         """The items of the same kind this one's embedding is TWIN-close to: only their words

@@ -509,6 +509,19 @@ def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     assert not full.abstained and full.text.startswith("PTC stands for Permanent Technical Committee")
 
 
+def test_a_document_named_that_never_uses_the_topic_says_it_does_not_mention_it(assistant):
+    """From a helper: "any news on it in the 2025 update?" after the Enforcement Handbook
+    quoted an unrelated paragraph of the update, which never mentions the handbook."""
+    handbook = assistant.ask("tell me about the enforcement handbook")
+    news = assistant.ask("anything new on it in the 2025 status update?", [handbook])
+    assert news.abstained and "does not mention handbook" in news.text
+    alone = assistant.ask("is the enforcement handbook in the 2025 update at all?")
+    assert alone.abstained and "does not mention handbook" in alone.text
+    # a topic the update does use is answered from it
+    tool = assistant.ask("what does the 2025 update say about the self-assessment tool?")
+    assert not tool.abstained and tool.citations[0].doc == "green-customs-status-update-2025.txt"
+
+
 def test_a_gcap_item_found_by_its_words_gets_its_card_as_by_its_code(assistant):
     """Delegates name an item by what it is about, not its number: the listing alone would
     not say how it is doing; its card does (status, consolidation, the plan's row)."""
