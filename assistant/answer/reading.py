@@ -61,8 +61,8 @@ _SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")
 _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
 # cues that a question asks for an abbreviation spelled out: these say so whatever else the
 # question mentions ("what does CBD stand for in the action table")...
-# ("what is the full name of ICCWC", "CAP = ?", and "mean" when an abbreviation is what means:
-# "what does CCF mean")
+# ("what is the full name of ICCWC", "CAP = ?", and "mean" said of an abbreviation: "what
+# does CCF mean")
 _SPELL_OUT = (
     r"\bstands? for\b|\bshort for\b|\babbreviat|\bacronym\b|\bspelled out\b|\bfull (?:name|form)\b|"
     r"\bdo(?:es)?\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9&]+)s?\s+mean\b|=\s*\?"
@@ -564,8 +564,8 @@ _LONG_STOPWORDS = tuple(sorted(w for w in STOPWORDS if len(w) >= 4))
 
 def _mistyped_stopword(folded: str) -> str | None:
     """The stop word of four letters or more one edit from a word the index does not know
-    and English does not have ("whn" is "when", "wich" "which", "wat" "what"; "came" is no
-    "same"). A letter left out is the likeliest slip ("wich" is "which", not "with")."""
+    and English does not have ("whn" is "when", "shoud" "should"; "came" is no "same", and
+    "wat", in the model's vocabulary, stays). A letter left out is the likeliest slip."""
     if len(folded) < 3 or not folded.isalpha() or folded in english_words():
         return None
     near = [w for w in _LONG_STOPWORDS if distance.OSA.distance(folded, w) == 1]
