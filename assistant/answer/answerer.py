@@ -36,6 +36,7 @@ from .rendering import Answer
 from .router import FIELDS, Router
 from .routes import (
     MAX_LIST,
+    NOT_A_COLUMN,
     abstain,
     acronym_answer,
     best_row_and_passage,
@@ -72,7 +73,6 @@ CONTEXT_WEIGHT = 1.0  # the rows just discussed lean as far as an identical labe
 _ASKS_WHETHER = re.compile(
     r"^\W*(?:is|are|was|were|does|do|did|has|have|will)\b(?!\s+(?:there|you)\b)(?!.*\bany)", re.IGNORECASE
 )
-_NOT_A_COLUMN = ("country", "person", "place", "money")  # kinds of answer the table has no column for
 _ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
 # a question narrowing the list just given: "which of those", "and only ...", "what about ..."
 _NARROWS = re.compile(
@@ -236,7 +236,7 @@ class Answerer:
             # their words alone are evidence, weighed like any other answer, and so are rows a
             # question asking for something no row has a column for ("which country will host
             # the April 2024 workshop?") chooses by a filter
-            chosen = reading.where != ActionFilter() and wanted_kind(reading) not in _NOT_A_COLUMN
+            chosen = reading.where != ActionFilter() and wanted_kind(reading) not in NOT_A_COLUMN
             return listed if chosen else self._decide(reading, listed, hits)
         draft = self._field_or_passage(reading, hits)
         return self._decide(reading, self._card_for_listing(reading, draft) or draft, hits)

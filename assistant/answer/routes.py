@@ -479,6 +479,10 @@ def _under_heading(reading: Reading, heading: str, sentence: str) -> str:
     return sentence
 
 
+# kinds of answer no column of the action table holds: a row gives them in its words, if at all
+NOT_A_COLUMN = ("country", "person", "money", "place")
+
+
 def wanted_kind(reading: Reading) -> str | None:
     """The kind of thing a question asks for when it is money, a figure, a country, a person,
     a place or a date."""
@@ -522,7 +526,7 @@ def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
     if wanted is None:
         return False
     if answer.route in ("field", "list"):  # an action's countries or sums are in its words, not a field
-        if wanted in ("country", "person", "money", "place") or answer.route == "list":
+        if wanted in NOT_A_COLUMN or answer.route == "list":
             lead = answer.text  # a list: every row with its fields ("2 action(s) match ...")
         else:  # the field asked, or with none asked the row's fields ("Two (2) workshops" counts no officers)
             row = lib.rows[answer.subject["rows"][0]]
