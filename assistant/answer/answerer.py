@@ -213,7 +213,7 @@ class Answerer:
             return row_answer(self.lib, question, ids, reading.asked_fields, 1.0)
         # "what does the TTA team do?" asks for its rows, though the documents never spell TTA out
         if self._names_rows_only(reading) and (listed := self._list(reading)) is not None:
-            return listed
+            return self._chosen_or_decided(reading, listed, hits)
         if reading.acronym and (reading.route == "acronym" or reading.spell_out):
             return acronym_answer(self.lib, question, reading.acronym, hits)
         status = status_word(reading.text)
@@ -232,14 +232,18 @@ class Answerer:
             and not _ASKS_WHETHER.search(reading.question)
             and (listed := self._list(reading)) is not None
         ):
-            # rows chosen by a filter (a body, a priority, dates) are the answer; rows chosen by
-            # their words alone are evidence, weighed like any other answer, and so are rows a
-            # question asking for something no row has a column for ("which country will host
-            # the April 2024 workshop?") chooses by a filter
-            chosen = reading.where != ActionFilter() and wanted_kind(reading) not in NOT_A_COLUMN
-            return listed if chosen else self._decide(reading, listed, hits)
+            return self._chosen_or_decided(reading, listed, hits)
         draft = self._field_or_passage(reading, hits)
         return self._decide(reading, self._card_for_listing(reading, draft) or draft, hits)
+
+    def _chosen_or_decided(self, reading: Reading, listed: Answer, hits: list[Hit]) -> Answer:
+        """Rows chosen by a filter (a body, a priority, dates) are the answer; rows chosen by
+        their words alone are evidence, weighed like any other answer, and so are rows a
+        question asking for something no row has a column for chooses by a filter ("which
+        country will host the April 2024 workshop?", "who chairs the Policy Commission?")."""
+        if reading.where != ActionFilter() and wanted_kind(reading) not in NOT_A_COLUMN:
+            return listed
+        return self._decide(reading, listed, hits)
 
     def _card_for_listing(self, reading: Reading, draft: Answer) -> Answer | None:
         """A passage answer led by a GCAP item's own listing ("the return/refill packaging

@@ -17,7 +17,7 @@ from .lexicon import english_words
 
 # "which countries signed", "which member states' attaches", "what nations", "which Members"
 ASKS_COUNTRIES = re.compile(
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:countr(?:y|ies)|nations?|member\s+states?|members)\b",
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:countr(?:y|ies)|nations?|member\s+states?|members?)\b",
     re.IGNORECASE,
 )
 

@@ -644,6 +644,17 @@ def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
     assert hosted.abstained and hosted.evidence.kind_missing == 1
 
 
+def test_a_body_named_alone_is_no_answer_to_who_chairs_it(assistant):
+    """A body's rows answer what it does, not who chairs it or which Member proposed
+    something: no column holds a person or a country."""
+    rows = assistant.ask("what does the Enforcement Committee do in the plan?")
+    assert rows.route == "list" and rows.text.startswith("16 action(s) match body in charge EC")
+    chair = assistant.ask("who is the chair of the Enforcement Committee these days?")
+    assert chair.abstained and chair.evidence.kind_missing == 1
+    member = assistant.ask("which Member came up with the idea of standards under the SAFE Framework?")
+    assert member.abstained and member.evidence.kind_missing == 1
+
+
 def test_countries_asked_for_are_answered_where_a_row_names_them(assistant):
     answer = assistant.ask("which countries hosted the Basel Convention awareness workshops?")
     assert not answer.abstained and "Lesotho and Mozambique" in answer.text
