@@ -635,6 +635,14 @@ def test_a_yes_no_question_about_one_action_is_no_list_of_what_shares_its_date(a
     assert assistant.ask("is anything due in June 2023?").route == "list"
 
 
+def test_a_claim_to_check_is_answered_with_the_row_it_is_about(assistant):
+    """"Am I correct that ..." checks a claim about one action: the row's own owners, not a
+    list of what the body the claim names is in charge of."""
+    answer = assistant.ask("am I correct that only CBD organises the Lesotho workshops?")
+    assert answer.route == "field" and [c.row.row for c in answer.citations] == [20]
+    assert answer.text.startswith("Body in charge: CBC; responsible team: CBD [1]")
+
+
 def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
     """A list chosen by a filter is the answer to "which actions ...", not to a question
     asking for something no column holds: that one is weighed like any other answer."""
