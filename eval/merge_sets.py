@@ -70,6 +70,14 @@ answerable) lost 25 near-copies; the other 55 (12 unanswerable) were scored once
 f85bb73, before anything was fitted on them (all 80: hit@1 0.887, accuracy 0.919,
 unanswerable recall 0.944, answerable abstained 0.032; the 55: 0.857, 0.898, 0.833, 0.041),
 judged one commit (c407b25: recall 1.0 on both), then were appended whole to dev.
+A sixteenth (delegates-p: 80 written on 2026-11-25, a new session, by three kinds of user: a
+delegate checking claims the night before a meeting, a Secretariat assistant typing lookups
+on a phone, a newcomer from a partner organisation; 16 unanswerable, blank cells answerable)
+lost 16 near-copies; the other 64 (14 unanswerable) were scored once, at 661bc3f, before
+anything was fitted on them (all 80: hit@1 0.871, accuracy 0.919, unanswerable recall 0.688,
+answerable abstained 0.016; the 64: 0.898, 0.918, 0.643, 0.020), judged two commits (ca6dbdc,
+745109d; all 80 then 0.903, 0.935, 0.812, 0.016; the 64: 0.939, 0.939, 0.786, 0.020), then
+were appended whole to dev.
 """
 
 import json
