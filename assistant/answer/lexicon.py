@@ -12,6 +12,7 @@ import bisect
 import functools
 import math
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -27,6 +28,7 @@ NEIGHBOUR_MIN = 0.6  # cosine below which a nearest word is not a stand-in (tune
 FORM_RATIO = 75  # similarity (0-100) of two long words with the same start that are one word
 
 
+_NUMBERED = re.compile(r"([a-z]{2,})-?\d+")  # a code: letters, then a number ("cop28", "gcap-2")
 CLIPPED = 8  # index words a clipped word may stand for; more, and it says nothing
 
 
@@ -45,6 +47,11 @@ class Lexicon:
                 self.by_vector[term.vector] = term.term
         # spelling is corrected towards the index's words and the question words of the router
         self._spellings = sorted({t for t in self.docs if t.isalpha() and len(t) >= 3} | set(extra))
+        # the numbered codes the documents use, by their letters: "cop" -> cop28, cop29
+        self._numbered: dict[str, list[str]] = defaultdict(list)
+        for term in sorted(self.docs):
+            if coded := _NUMBERED.fullmatch(term):
+                self._numbered[coded.group(1)].append(term)
 
     def knows(self, word: str) -> bool:
         """Whether the index uses the word in some spelling or form."""
@@ -126,6 +133,11 @@ class Lexicon:
                 if len(found) > CLIPPED:
                     return []
         return found
+
+    def numbered(self, word: str) -> list[str]:
+        """The index's codes that are the word and a number ("COP": COP28, COP29), for a code
+        asked without its number when the documents never use it bare."""
+        return [] if word in self.docs else list(self._numbered.get(word, ()))
 
     def neighbours(self, nearest: list[tuple[int, float]]) -> list[tuple[str, float]]:
         """Index words for term-vector hits (id, cosine), those close enough in meaning."""

@@ -15,9 +15,10 @@ from ..ingest.timeframes import MONTHS, SEASONS, SHORT_MONTHS
 from ..words import fold
 from .lexicon import english_words
 
-# "which countries signed", "which member states' attaches", "what nations", "which Members"
+# "which countries signed", "which member states' attaches", "what nations", "which Members",
+# "which delegation"
 ASKS_COUNTRIES = re.compile(
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:countr(?:y|ies)|nations?|member\s+states?|members?)\b",
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:countr(?:y|ies)|nations?|member\s+states?|members?|delegations?)\b",
     re.IGNORECASE,
 )
 

@@ -127,7 +127,7 @@ class Word:
     """One content word of a question and how it reaches the index."""
 
     text: str  # folded, as asked
-    how: str  # "index", "form", "initials", "corrected", "neighbour", "frame" or "unknown"
+    how: str  # "index", "form", "initials", "corrected", "clipped", "neighbour", "frame" or "unknown"
     weight: float  # how much it says what the question is about (0 for frame words)
     matches: tuple[tuple[str, float], ...] = ()  # index words it stands for, with similarity
     name: bool = False  # written as a name, code or number ("Bali", "COP31", "2026")
@@ -361,6 +361,11 @@ class Reader:
             if forms := self._forms_of(phrase):
                 weight = max(lexicon.weight(fold(t)) for t in TOKEN.findall(phrase) if lexicon.knows(fold(t)))
                 return Word(folded, "initials", weight, forms, name)
+        # a code asked without its number ("the COP side event"): the numbered codes the
+        # documents use (COP28, COP29), any of them
+        if name and (codes := lexicon.numbered(folded)):
+            forms = tuple((f, CLIPPED_SCORE) for c in codes for f in lexicon.forms(c))
+            return Word(folded, "clipped", max(lexicon.weight(c) for c in codes), forms, name)
         # a name is never corrected into another ("Bali" is not "Baku"), but a long capitalised
         # word one letter away from the documents' is their word mistyped ("Enforcment")
         if (not name or _typo_of_a_name(folded, lexicon)) and (fixed := lexicon.correct(folded)):

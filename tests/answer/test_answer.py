@@ -370,6 +370,22 @@ def test_a_code_typed_with_a_space_is_read_as_the_documents_write_it(assistant):
     assert {"june", "2024"} <= kept  # a month and a year are not one code
 
 
+def test_a_code_asked_without_its_number_is_any_of_the_numbered_codes(assistant):
+    """ "the COP side event": the documents write COP28 and COP29, never COP alone, so COP
+    is read as either, not as a name they never mention; COP31 still is one."""
+    reading = assistant.answerer().read("what came out of the COP side event in Baku?")
+    words = {w.text: w for w in reading.words}
+    assert words["cop"].how == "clipped" and reading.missing_names() == []
+    answer = assistant.ask("what came out of the COP side event in Baku?")
+    assert not answer.abstained and "COP29" in answer.text
+    assert assistant.answerer().read("what will customs do at COP31?").missing_names() == ["cop31"]
+
+
+def test_which_delegation_asks_for_a_country(assistant):
+    answer = assistant.ask("which delegation proposed the eco-management and audit scheme?")
+    assert answer.abstained and answer.evidence.kind_missing == 1
+
+
 def test_a_country_the_documents_never_mention_is_evidence_of_its_own(assistant):
     """Counted apart from other missing names (codes, numbers, a reader's abbreviations),
     which are sometimes a variant of what the documents do say; a country never is."""
@@ -636,7 +652,7 @@ def test_a_yes_no_question_about_one_action_is_no_list_of_what_shares_its_date(a
 
 
 def test_a_claim_to_check_is_answered_with_the_row_it_is_about(assistant):
-    """"Am I correct that ..." checks a claim about one action: the row's own owners, not a
+    """ "Am I correct that ..." checks a claim about one action: the row's own owners, not a
     list of what the body the claim names is in charge of."""
     answer = assistant.ask("am I correct that only CBD organises the Lesotho workshops?")
     assert answer.route == "field" and [c.row.row for c in answer.citations] == [20]
