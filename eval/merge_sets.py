@@ -78,6 +78,15 @@ anything was fitted on them (all 80: hit@1 0.871, accuracy 0.919, unanswerable r
 answerable abstained 0.016; the 64: 0.898, 0.918, 0.643, 0.020), judged two commits (ca6dbdc,
 745109d; all 80 then 0.903, 0.935, 0.812, 0.016; the 64: 0.939, 0.939, 0.786, 0.020), then
 were appended whole to dev.
+A seventeenth (delegates-q: 80 written the same day, asked to lean to the documents' prose:
+background, building blocks, GCAP progress, funding, the Baku Declaration, what the PTC is
+asked to do; 16 unanswerable, blank cells answerable; q-61 "what actions were due by June
+2023?" relabelled to every row due March to June 2023, not June 2023 alone) lost 26
+near-copies; the other 54 (9 unanswerable) were scored once, at 587961c, before anything was
+fitted on them (all 80: hit@1 0.823, accuracy 0.823, unanswerable recall 0.688, answerable
+abstained 0.065; the 54: 0.744, 0.744, 0.556, 0.093), judged one commit (0c9417a; all 80 then
+0.839, 0.839, 0.75, 0.048) and saw the refit of 5af8672 (all 80: 0.839, 0.823, 0.75, 0.048;
+the 54: 0.767, 0.744, 0.667, 0.070), then were appended whole to dev.
 """
 
 import json
