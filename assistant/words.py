@@ -20,7 +20,7 @@ STOPWORDS = frozenset(
     """a about all also am an and any are arent as at be been being both but by can cant could
     couldnt did didnt do does doesnt dont each for from further get gets getting got gotten had
     hadnt has hasnt have havent hello hey hi how i if im in into is isnt it its just me more
-    most my no nor not now of off ok okay on once only or other our out over own please pls plz
+    most much my no nor not now of off ok okay on once only or other our out over own please pls plz
     said same say should shouldnt so some such than thank thanks that the their them then there
     these they this those to too up very was wasnt we were werent what when where which who
     whom why will with wont would wouldnt you your""".split()

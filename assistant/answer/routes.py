@@ -483,12 +483,18 @@ def _under_heading(reading: Reading, heading: str, sentence: str) -> str:
 NOT_A_COLUMN = ("country", "person", "money", "place")
 
 
+_NO_FIGURE = {"when", "priority", "status"}  # fields whose value is never a count
+
+
 def wanted_kind(reading: Reading) -> str | None:
     """The kind of thing a question asks for when it is money, a figure, a country, a person,
     a place or a date."""
     if _ASKS_MONEY.search(reading.question):
         return "money"
-    if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE):
+    # "how much important is X, what priority?" (a delegate's English) asks for a field, and an
+    # a date, a priority or a status is never a figure
+    field = reading.asked_fields[:1]
+    if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE) and not set(field) & _NO_FIGURE:
         return "figure"
     if ASKS_COUNTRIES.search(reading.question):
         return "country"

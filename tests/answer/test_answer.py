@@ -381,6 +381,16 @@ def test_a_code_asked_without_its_number_is_any_of_the_numbered_codes(assistant)
     assert assistant.answerer().read("what will customs do at COP31?").missing_names() == ["cop31"]
 
 
+def test_how_much_before_an_adjective_asks_for_the_field_not_a_figure(assistant):
+    """ "how much urgent is X, which priority?" is a delegate's "how urgent": a priority,
+    a date or a status is never a count; a count of people is still a figure."""
+    answer = assistant.ask("how much urgent is the wildlife trafficking operation, which priority it has?")
+    assert not answer.abstained and answer.text.startswith("Priority: A [1]")
+    assert answer.citations[0].row.row == 18
+    people = assistant.ask("how many people work in the RPU?")
+    assert people.abstained and people.evidence.kind_missing == 1
+
+
 def test_which_delegation_asks_for_a_country(assistant):
     answer = assistant.ask("which delegation proposed the eco-management and audit scheme?")
     assert answer.abstained and answer.evidence.kind_missing == 1
