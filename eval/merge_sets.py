@@ -87,6 +87,20 @@ fitted on them (all 80: hit@1 0.823, accuracy 0.823, unanswerable recall 0.688, 
 abstained 0.065; the 54: 0.744, 0.744, 0.556, 0.093), judged one commit (0c9417a; all 80 then
 0.839, 0.839, 0.75, 0.048) and saw the refit of 5af8672 (all 80: 0.839, 0.823, 0.75, 0.048;
 the 54: 0.767, 0.744, 0.667, 0.070), then were appended whole to dev.
+An eighteenth (delegates-r: 80 written the same day by delegates whose first language is
+not English: non-native grammar, false friends, literal translations; 16 unanswerable, blank
+cells answerable) was scored once at 31170f6, before anything was fitted on it (hit@1 0.903,
+accuracy 0.919, unanswerable recall 0.938, answerable abstained 0.016), and judged one commit
+(6acad2f: 0.919, 0.935, 0.938, 0.0). It is NOT in this file: it is kept whole, all 80, in
+eval/held_out/delegates-r.jsonl (split "held-out"), scored by `python -m assistant eval
+eval/held_out/delegates-r.jsonl --split all`, and never tuned on. Appending its 51 questions
+that are not near-copies to dev and refitting refused "which workshops were planned for
+Lesotho?" (its unanswerable "How many customs officers were trained in the Lesotho workshop?"
+became that question's nearest labelled one), answered "which country will host the
+workshops due in April 2024?" with the April 2023 row, and moved the test split (hit@1
+0.884 -> 0.874, accuracy 0.916 -> 0.905, answerable abstained 0.011 -> 0.021). The two
+answers decided it, but the split's figures were seen before the decision was made. A second
+set nothing was fitted on is kept for the next sessions' checks.
 """
 
 import json

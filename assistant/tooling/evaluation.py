@@ -258,10 +258,12 @@ def baseline_hits(baseline, questions: list[Question], row_texts: dict[int, str]
 def report(
     assistant: Assistant, questions: list[Question], baseline: bool = True
 ) -> tuple[dict[str, dict], list[Outcome]]:
-    """The figures `assistant eval` prints, per split ("dev", "test") and for the test
-    questions written in delegates' words, with the baselines' retrieval next to ours."""
+    """The figures `assistant eval` prints, per split ("dev", "test", then any other a file
+    names, such as "held-out") and for the test questions written in delegates' words, with
+    the baselines' retrieval next to ours."""
     outcomes = run(assistant, questions)
-    groups = {name: [o for o in outcomes if o.question.split == name] for name in SPLITS}
+    splits = dict.fromkeys([*SPLITS, *(o.question.split for o in outcomes)])
+    groups = {name: [o for o in outcomes if o.question.split == name] for name in splits}
     groups["test, delegates' words"] = [
         o for o in groups["test"] if o.question.source.startswith("delegates")
     ]
