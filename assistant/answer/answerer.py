@@ -438,13 +438,16 @@ class Answerer:
         own = [w for w in reading.topic if w.text not in REFERRING]  # "the workshop one": one word
         return (reading.follow_up or terse) and not reading.gcap and len(own) <= 2
 
-    def _narrowed(self, reading: Reading, ids: list[int]) -> Answer:
+    def _narrowed(self, reading: Reading, ids: list[int], among: bool = True) -> Answer:
         """The rows of a list just given that pass the question's filter, and use its topic
-        words when it asks which of them do ("which of those are for the Sida project?")."""
+        words when it asks which of them do ("which of those are for the Sida project?"), said
+        to be among those (`among`): none of CBC's seven is priority A, but eleven others are."""
         topic = self._words_asked_of_them(reading)
         chosen = set(list_rows(self.lib, reading.where, topic if topic is not None and topic.topic else None))
         kept = [i for i in ids if i in chosen]
         described = describe(reading.where, [w.text for w in topic.topic] if topic is not None else [])
+        if among:
+            described += f" among the {len(ids)} just listed"
         return list_answer(self.lib, reading.question, kept, described, reading.fields)
 
     def _narrows(self, reading: Reading, previous: Answer) -> bool:
@@ -473,7 +476,8 @@ class Answerer:
             # "what about Facilitation?" after TTA's rows asks the same of another team, when
             # none of those rows is Facilitation's: a question of its own, not an empty list
             if narrowed.abstained and _PARALLEL.search(question):
-                return _following(self._narrowed(reading, list_rows(self.lib, reading.where)), previous)
+                ids = list_rows(self.lib, reading.where)
+                return _following(self._narrowed(reading, ids, among=False), previous)
             return _following(narrowed, previous)
         # a field of the rows just given, or a filter of them (its dates are its filter's)
         dates_only = all(w.text.isdigit() or w.text in PERIOD_NAMES for w in reading.topic)

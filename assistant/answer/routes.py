@@ -261,9 +261,7 @@ def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -
         defining = next((p for p in lib.passages.values() if pattern.search(p.text)), None)
         defining = defining or next((p for p in lib.passages.values() if long_form in p.text), None)
     if long_form is None or defining is None:
-        return _legend_answer(lib, question, acronym) or abstain(
-            question, hits, f"The documents use {acronym} but never spell it out."
-        )
+        return _legend_answer(lib, question, acronym) or _unspelled(lib, question, acronym, hits)
     sentence = next((s for s in split_sentences(defining.text) if long_form in s), defining.text)
     citation = lib.passage_citation(defining, 1.0, quote=sentence)
     return Answer(
@@ -274,6 +272,20 @@ def acronym_answer(lib: Library, question: str, acronym: str, hits: list[Hit]) -
         "acronym",
         {"passages": [defining.id]},
     )
+
+
+def _unspelled(lib: Library, question: str, acronym: str, hits: list[Hit]) -> Answer:
+    """An acronym the documents never spell out: where they use it, cited so a reader can see
+    it is never spelled out there; one they never use is one they do not mention."""
+    used = re.compile(rf"\b{re.escape(acronym)}s?\b")
+    uses = [h for h in hits if used.search(h.item.search_text or h.item.text)][:3]
+    if not uses:  # used beyond the nearest hits, or not at all
+        said = "use {} but never spell it out" if lib.lexicon.knows(acronym.lower()) else "do not mention {}"
+        return abstain(question, hits, f"The documents {said.format(acronym)}.", lib)
+    citations = [lib.citation(h) for h in uses]
+    markers = ", ".join(f"[{n}]" for n in range(1, len(citations) + 1))
+    text = f"The documents use {acronym} but never spell it out: it appears in {markers}."
+    return Answer(question, text, citations, True, "abstain", {"query": question})
 
 
 def candidates(hits: list[Hit], reading: Reading, top: int) -> list[Hit]:

@@ -525,7 +525,12 @@ def test_the_documents_words_count_as_english_so_the_detector_is_seldom_asked(as
 
 def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     answer = assistant.ask("What does EC stand for?")
-    assert answer.abstained and answer.text.startswith("The documents use EC but never spell it out.")
+    assert answer.abstained and answer.text.startswith("The documents use EC but never spell it out")
+    # cited where it appears, so a reader can check; an acronym they never use, they do not mention
+    assert "it appears in [1]" in answer.text and answer.citations
+    assert all("EC" in c.row.body_in_charge for c in answer.citations if c.row is not None)
+    made_up = assistant.ask("what does ZQXW stand for?")
+    assert made_up.abstained and made_up.text.startswith("The documents do not mention ZQXW.")
     spelled = assistant.ask("What does MEA stand for?")
     assert not spelled.abstained and "Multilateral Environmental Agreements" in spelled.text
     # asked to spell it out, next to words that would otherwise list the table's rows
@@ -539,7 +544,7 @@ def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     ):
         answer = assistant.ask(question)
         assert answer.abstained, question
-        assert answer.text.startswith(f"The documents use {code} but never spell it out."), question
+        assert answer.text.startswith(f"The documents use {code} but never spell it out"), question
     # asked after another answer, it is still its own question, not a follow-up of that one
     listed = assistant.ask("what is the TTA team responsible for?")
     after = assistant.ask("TTA = ? which unit is it", [listed])
@@ -877,6 +882,8 @@ def test_a_follow_up_to_a_list_by_place_or_about_another_team(assistant):
     # a filter that narrows what was listed still does, even to nothing
     narrowed = assistant.ask("which of those are led by the Capacity Building Directorate?", [tta])
     assert narrowed.abstained and narrowed.text.startswith("No action")
+    # said of those, not of the whole table (a helper read "No action matches" as the plan's)
+    assert narrowed.text.endswith(f"among the {len(tta.subject['rows'])} just listed.")
     # and words asked of the rows just listed keep the ones that use them
     wildlife = assistant.ask("what does section SP3 hold?")
     ids = wildlife.subject["rows"]
