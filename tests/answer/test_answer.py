@@ -791,6 +791,9 @@ def test_follow_ups_resolve_against_the_previous_turn(assistant):
     # what a chat opens and closes with is no topic: "ok", "thanks", "pls"
     chatty = assistant.ask("ok thanks, and the deadline for it pls?", [first])
     assert chatty.route == "follow-up" and chatty.text.startswith("Timeframe: TBD [1]")
+    # nor is a vague noun standing for one: "stuff", "thing" (a helper was refused the first)
+    vague = assistant.ask("who is responsible for the plastic waste stuff?")
+    assert not vague.abstained and {c.row.row for c in vague.citations} == {15, 16, 23}
     alone = assistant.ask("how did the plan come about?", [first])  # a question of its own
     assert alone.route != "follow-up"
     third = assistant.ask("What is its KPI?", [first, second])
