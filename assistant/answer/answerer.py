@@ -41,6 +41,7 @@ from .routes import (
     acronym_answer,
     best_row_and_passage,
     candidates,
+    checked,
     describe,
     evidence_of,
     gcap_answer,
@@ -193,7 +194,7 @@ class Answerer:
     # ------------------------------------------------------------ routes
 
     def _answer(self, reading: Reading) -> Answer:
-        answer = self._route(reading)
+        answer = checked(reading, self._route(reading), self.lib)
         if answer.subject:
             answer.subject.setdefault("query", reading.text)
         return answer

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..ingest.actions import NOT_ASSIGNED, ActionFilter, matches
+from ..ingest.actions import NOT_ASSIGNED, ActionFilter, bodies_of, matches, teams_of
 from ..ingest.items import Item
 from ..ingest.status import StatusItem
 from ..ingest.text import split_sentences
@@ -75,6 +75,43 @@ def row_answer(
     return Answer(
         question, " ".join(sentences), citations, False, "field", {"rows": row_ids, "fields": fields}
     )
+
+
+# "is it true that ...", "am I correct that ...", "..., is that right?": a claim to check
+_CLAIM = re.compile(
+    r"^\W*(?:is it (?:true|correct|right|so)|am i (?:correct|right)|do i understand correctly)\b"
+    r"|\bis (?:that|this|it) (?:right|correct|true)\W*$",
+    re.IGNORECASE,
+)
+_SOLE = re.compile(r"\b(?:only|alone|solely|sole)\b", re.IGNORECASE)
+# the filters a claim about each field names: "EC leads X", "X is due in 2024", "X is priority A"
+_CLAIMED = {
+    "owner": ("body", "team", "involved"),
+    "when": ("due_before", "due_after"),
+    "priority": ("priority",),
+}
+
+
+def checked(reading: Reading, answer: Answer, lib: Library) -> Answer:
+    """A row's field given for a claim about it ("is it true that the PTC leads the plastic
+    waste plan?") opens with whether the row bears the claim out: "Yes." or "No.", then the
+    field as the table gives it, so the reader sees why. "Only X" holds when X is the one body
+    or team the row names. A claim naming nothing the field holds gets the field alone."""
+    if answer.route != "field" or answer.abstained or not _CLAIM.search(reading.question):
+        return answer
+    field = tuple(answer.subject.get("fields") or ())[:1]
+    names = [name for name in _CLAIMED.get(field[0] if field else "", ()) if getattr(reading.where, name)]
+    # two dates are two claims ("the Handbook is due June 2023 and its update June 2024"),
+    # perhaps about two rows: no one verdict
+    if not names or len(re.findall(r"\b(?:19|20)\d\d\b", reading.question)) > 1:
+        return answer
+    row = lib.rows[answer.subject["rows"][0]]
+    claim = ActionFilter(**{name: getattr(reading.where, name) for name in names})
+    holds = matches(row, claim)
+    if holds and field == ("owner",) and _SOLE.search(reading.question):
+        claimed = {getattr(claim, name).lower() for name in names}
+        holds = {n.lower() for n in [*bodies_of(row), *teams_of(row)]} <= claimed
+    return replace(answer, text=f"{'Yes' if holds else 'No'}. {answer.text}")
 
 
 def list_rows(lib: Library, where: ActionFilter, topic: Reading | None = None) -> list[int]:

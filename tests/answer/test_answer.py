@@ -684,7 +684,21 @@ def test_a_claim_to_check_is_answered_with_the_row_it_is_about(assistant):
     list of what the body the claim names is in charge of."""
     answer = assistant.ask("am I correct that only CBD organises the Lesotho workshops?")
     assert answer.route == "field" and [c.row.row for c in answer.citations] == [20]
-    assert answer.text.startswith("Body in charge: CBC; responsible team: CBD [1]")
+    # "only CBD" does not hold where CBC is in charge too: the verdict, then why
+    assert answer.text.startswith("No. Body in charge: CBC; responsible team: CBD [1]")
+    held = assistant.ask("the wildlife operation is priority A, is that right?")
+    assert held.text.startswith("Yes. Priority: A [1]") and held.citations[0].row.row == 18
+    wrong = assistant.ask("is it true that the plastic waste joint plan is due in 2024?")
+    assert wrong.text.startswith("No. Timeframe: June 2023 [1]") and wrong.citations[0].row.row == 15
+    right = assistant.ask("is it true that the plastic waste joint plan is due in June 2023?")
+    assert right.text.startswith("Yes. Timeframe: June 2023 [1]") and right.citations[0].row.row == 15
+    # two dates are two claims, perhaps about two rows: no one verdict
+    both = assistant.ask(
+        "is it true that the plastic waste joint plan is due June 2023 and the workshop June 2024?"
+    )
+    assert not both.text.startswith(("Yes.", "No."))
+    # a question that is no claim gets no verdict
+    assert assistant.ask("what priority does the wildlife operation have?").text.startswith("Priority: A [1]")
 
 
 def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
