@@ -129,7 +129,7 @@ def to_markdown(turns: Sequence[Answer], title: str = "Green Customs plan assist
     """Questions, answers and, under each answer, its numbered sources."""
     lines = [f"# {title}", ""]
     for turn in turns:
-        lines += [f"**Q:** {turn.question}", "", turn.text, ""]
+        lines += [f"**Q:** {turn.question}", "", _paragraphs(turn.text), ""]
         if turn.citations:
             lines.append("Closest passages:" if turn.abstained else "Sources:")
             for n, c in enumerate(turn.citations, 1):
@@ -137,3 +137,14 @@ def to_markdown(turns: Sequence[Answer], title: str = "Green Customs plan assist
                 lines.append(f"{n}. {c.title}, {c.label}{section}: “{c.quote or c.text}”")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _paragraphs(text: str) -> str:
+    """An answer's lines as Markdown shows them: each line its own paragraph (a GCAP item's
+    card line, its status, its likely row), but a list's items ("- ...") kept together."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if out and not (line.startswith("- ") and out[-1].startswith("- ")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)

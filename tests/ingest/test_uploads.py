@@ -71,8 +71,14 @@ def test_a_conversation_downloads_as_markdown_with_its_sources():
     turns = [
         Answer("What is Green Customs?", "Green Customs refers to the measures. [1]", [citation], False),
         Answer("What is the weather?", "This is not in these documents.", [], True),
+        Answer("What is GCAP-2?", "GCAP-2: the tool. [1]\nStatus: in progress. [1]", [citation], False),
+        Answer("What does EC do?", "2 action(s) match EC:\n- One [1]\n- Two [1]", [citation], False),
     ]
     text = to_markdown(turns)
+    # a card's lines are paragraphs of their own (one line break merges them when rendered);
+    # a list's items stay one list
+    assert "GCAP-2: the tool. [1]\n\nStatus: in progress. [1]" in text
+    assert "2 action(s) match EC:\n\n- One [1]\n- Two [1]" in text
     assert "**Q:** What is Green Customs?" in text
     assert "Sources:\n1. Draft plan, p. 2 — Definition: “Green Customs refers to the measures.”" in text
     assert "**Q:** What is the weather?\n\nThis is not in these documents." in text
