@@ -328,11 +328,15 @@ class Answerer:
         field the router leans to: no one action is its subject."""
         where = reading.where
         codes = [c for c in (where.body, where.team, where.involved) if c]
+        # nor does a filter with no topic word beside it: "list the high priority actions"
+        only_a_filter = where != ActionFilter() and not reading.topic
         # "when was the plan adopted by the Council?" is about an event the router reads as prose
-        if not codes or reading.routes["passage"] >= 0.5 or asks_meaning(reading.question):
+        if not (codes or only_a_filter) or reading.routes["passage"] >= 0.5 or asks_meaning(reading.question):
             return False
         if self._beyond_filters(reading, where):
             return False
+        if not codes:
+            return True
         # "what is the PTC?", "who is CBD?" ask what it is, not what it does
         rest = self.reader.codes_for_names(reading.text)
         for code in codes:

@@ -701,6 +701,13 @@ def test_a_claim_to_check_is_answered_with_the_row_it_is_about(assistant):
     assert assistant.ask("what priority does the wildlife operation have?").text.startswith("Priority: A [1]")
 
 
+def test_a_filter_with_no_topic_beside_it_lists_its_rows(assistant):
+    """From a browser trial: "list the high priority actions" quoted the PTC's invitation,
+    the router leaning (0.52) to a priority question. No topic word, no one action: the rows."""
+    answer = assistant.ask("list the high priority actions")
+    assert answer.route == "list" and answer.text.startswith("11 action(s) match priority A")
+
+
 def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
     """A list chosen by a filter is the answer to "which actions ...", not to a question
     asking for something no column holds: that one is weighed like any other answer."""
