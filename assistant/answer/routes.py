@@ -540,7 +540,7 @@ def wanted_kind(reading: Reading) -> str | None:
     a place or a date."""
     if _ASKS_MONEY.search(reading.question):
         return "money"
-    # "how much important is X, what priority?" (a delegate's English) asks for a field, and an
+    # "how much important is X, what priority?" (a delegate's English) asks for a field, and
     # a date, a priority or a status is never a figure
     field = reading.asked_fields[:1]
     if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE) and not set(field) & _NO_FIGURE:
