@@ -333,10 +333,10 @@ class Answerer:
         # "when was the plan adopted by the Council?" is about an event the router reads as prose
         if not (codes or only_a_filter) or reading.routes["passage"] >= 0.5 or asks_meaning(reading.question):
             return False
+        if not codes:  # no topic word, so none beyond the filters either
+            return True
         if self._beyond_filters(reading, where):
             return False
-        if not codes:
-            return True
         # "what is the PTC?", "who is CBD?" ask what it is, not what it does
         rest = self.reader.codes_for_names(reading.text)
         for code in codes:

@@ -47,11 +47,6 @@ class Lexicon:
                 self.by_vector[term.vector] = term.term
         # spelling is corrected towards the index's words and the question words of the router
         self._spellings = sorted({t for t in self.docs if t.isalpha() and len(t) >= 3} | set(extra))
-        # the numbered codes the documents use, by their letters: "cop" -> cop28, cop29
-        self._numbered: dict[str, list[str]] = defaultdict(list)
-        for term in sorted(self.docs):
-            if coded := _NUMBERED.fullmatch(term):
-                self._numbered[coded.group(1)].append(term)
 
     def knows(self, word: str) -> bool:
         """Whether the index uses the word in some spelling or form."""
@@ -132,6 +127,16 @@ class Lexicon:
                 found.append(spelling)
                 if len(found) > CLIPPED:
                     return []
+        return found
+
+    @functools.cached_property
+    def _numbered(self) -> dict[str, list[str]]:
+        """The numbered codes the documents use, by their letters: "cop" -> cop28, cop29
+        (found when a question first needs them, not with every generation loaded)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for term in sorted(self.docs):
+            if coded := _NUMBERED.fullmatch(term):
+                found[coded.group(1)].append(term)
         return found
 
     def numbered(self, word: str) -> list[str]:

@@ -15,7 +15,7 @@ from ..ingest.items import Item
 from ..ingest.status import StatusItem
 from ..ingest.text import split_sentences
 from ..ingest.timeframes import DATE, MONTHS, describe_due
-from ..words import keys_of
+from ..words import fold, keys_of
 from .abstention import Evidence
 from .library import Library
 from .names import ASKS_COUNTRIES, ASKS_PERSON, ASKS_PLACE, names_a_country, names_a_person, names_a_place
@@ -77,6 +77,7 @@ def row_answer(
     )
 
 
+_YEAR = r"(?:19|20)\d\d"  # a year, not a count: "2024"
 # "is it true that ...", "am I correct that ...", "..., is that right?": a claim to check
 _CLAIM = re.compile(
     r"^\W*(?:is it (?:true|correct|right|so)|am i (?:correct|right)|do i understand correctly)\b"
@@ -103,7 +104,7 @@ def checked(reading: Reading, answer: Answer, lib: Library) -> Answer:
     names = [name for name in _CLAIMED.get(field[0] if field else "", ()) if getattr(reading.where, name)]
     # two dates are two claims ("the Handbook is due June 2023 and its update June 2024"),
     # perhaps about two rows: no one verdict
-    if not names or len(re.findall(r"\b(?:19|20)\d\d\b", reading.question)) > 1:
+    if not names or len(re.findall(rf"\b{_YEAR}\b", reading.question)) > 1:
         return answer
     row = lib.rows[answer.subject["rows"][0]]
     claim = ActionFilter(**{name: getattr(reading.where, name) for name in names})
@@ -317,7 +318,7 @@ def _unspelled(lib: Library, question: str, acronym: str, hits: list[Hit]) -> An
     used = re.compile(rf"\b{re.escape(acronym)}s?\b")
     uses = [h for h in hits if used.search(h.item.search_text or h.item.text)][:3]
     if not uses:  # used beyond the nearest hits, or not at all
-        said = "use {} but never spell it out" if lib.lexicon.knows(acronym.lower()) else "do not mention {}"
+        said = "use {} but never spell it out" if lib.lexicon.knows(fold(acronym)) else "do not mention {}"
         return abstain(question, hits, f"The documents {said.format(acronym)}.", lib)
     citations = [lib.citation(h) for h in uses]
     markers = ", ".join(f"[{n}]" for n in range(1, len(citations) + 1))
@@ -493,7 +494,7 @@ def _figures(text: str) -> list[str]:
     the numbers of items named by code ("GCAP’s 3, 18 and 25")."""
     text = _CODE_NUMBERS.sub(" ", text)
     text = re.sub(rf"\b\d{{1,2}}\s+(?={'|'.join(MONTHS)})", " ", text, flags=re.IGNORECASE)
-    return [n for n in re.findall(r"\b\d+(?:[.,]\d+)?\b", text) if not re.fullmatch(r"(?:19|20)\d\d", n)]
+    return [n for n in re.findall(r"\b\d+(?:[.,]\d+)?\b", text) if not re.fullmatch(_YEAR, n)]
 
 
 # "why ...?" wants a sentence that gives a reason, in one of English's causal constructions
