@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,6 +103,19 @@ class Assistant:
         rows = [ActionRow.from_dict(i.data) for i in self.generation().items_of(kind="action")]
         rows.sort(key=lambda r: (r.doc, r.row))
         return [r for r in rows if where is None or matches(r, where)]
+
+    def spelled(self, text: str) -> str:
+        """`text` with each word the index never uses replaced by the index word it most likely
+        misspells ("wildife" -> "wildlife"), as questions are read; other words as typed."""
+        lexicon = self.answerer().lib.lexicon
+
+        def mend(match: re.Match) -> str:
+            word = match.group(0)
+            if lexicon.knows(word.lower()):
+                return word
+            return lexicon.correct(word.lower()) or word
+
+        return re.sub(r"[^\W\d_]+", mend, text)
 
     def status_items(self) -> list[StatusItem]:
         """Status items (GCAP-n) from the updates, with their likely plan row."""

@@ -106,13 +106,18 @@ if chosen_filters != {name: params.get_all(name) for name in (*CHOICES, "words")
     st.query_params.from_dict(chosen_filters)
 
 chosen = select(rows, bodies, teams, priorities, objectives, sections, status_choice, text)
+mended_note = ""  # "wildife" finds nothing: the rows for "wildlife", and the page says so
+if not chosen and text.strip() and (mended := assistant.spelled(text)) != text:
+    if found := select(rows, bodies, teams, priorities, objectives, sections, status_choice, mended):
+        chosen = found
+        mended_note = f" No action has the words “{text.strip()}”: showing “{mended.strip()}”."
 header, *values = table(chosen)
 frame = pd.DataFrame(values, columns=header)
 frame.insert(0, "Row", [r.row for r in chosen])
 top_left, top_right = st.columns([3, 2])
 top_left.caption(
     f"{len(chosen)} of {len(rows)} actions. Click a column's name to sort; tick the box at the "
-    "left of a row to open it with its source."
+    "left of a row to open it with its source." + escape(mended_note)
 )
 extra = top_right.multiselect("More columns", MORE, placeholder="More columns: topic, objective…")
 event = st.dataframe(

@@ -96,6 +96,12 @@ def test_actions_filters_and_exports(live_index):
     assert len(frame) == 5 and set(frame["Priority"]) == {"A"}
     at.text_input[0].set_value("wildlife").run()
     assert at.caption[0].value.startswith("1 of 38 actions")
+    at.text_input[0].set_value("wildife").run()  # a typo finds the row it meant, and says so
+    assert at.caption[0].value.startswith("1 of 38 actions")
+    shown = re.sub(r"\\(.)", r"\1", at.caption[0].value)
+    assert "No action has the words “wildife”: showing “wildlife”." in shown
+    at.text_input[0].set_value("zqxw").run()  # nothing near it: nothing shown, nothing claimed
+    assert at.caption[0].value.startswith("0 of 38 actions") and "showing" not in at.caption[0].value
     assert [d.proto.label for d in at.get("download_button")] == ["Download CSV", "Download Excel"]
 
 
