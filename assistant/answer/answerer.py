@@ -143,9 +143,8 @@ class Answerer:
         previous = next((a for a in reversed(history) if a.subject), None)
         if previous is not None and self._leans_on_previous(reading, previous):
             return self._follow_up(reading, previous)
-        if previous is not None and reading.follow_up and previous.subject.get("rows"):
-            rows = frozenset(previous.subject["rows"][:MAX_LIST])
-            reading.precedent = reading.precedent.with_context(rows, CONTEXT_WEIGHT)
+        if previous is not None and reading.follow_up and (cited := _cited(previous)):
+            reading.precedent = reading.precedent.with_context(cited, CONTEXT_WEIGHT)
         if previous is None and self._refers_to_nothing(reading):
             return Answer(
                 question,
@@ -570,6 +569,12 @@ class Answerer:
             if (not kinds or d.kind in kinds) and (not years or any(d.date.startswith(y) for y in years))
         )
         return docs or None
+
+
+def _cited(previous: Answer) -> frozenset[int]:
+    """The rows and passages a turn was about, for the question pointing back at them."""
+    subject = previous.subject
+    return frozenset(subject.get("rows", ())[:MAX_LIST]) | frozenset(subject.get("passages", ()))
 
 
 def _following(answer: Answer, previous: Answer) -> Answer:

@@ -27,7 +27,10 @@ ASKS_COUNTRIES = re.compile(
 ASKS_PERSON = re.compile(
     r"\bwho\b.*\b(?:chair(?:ed|s)?|moderat(?:ed|es)|secretary[- ]general|minister|director|"
     r"spokes(?:man|woman|person)|head of)\b|\bname of the (?:\w+ ){0,2}(?:person|officer|official|expert|"
-    r"consultant|chair|director)\b|\bwhich (?:\w+ ){0,2}(?:official|officer|person|individual)\b",
+    r"consultant|chair|director)\b|\bwhich (?:\w+ ){0,2}(?:official|officer|person|individual)\b|"
+    # "who was the Azerbaijani customs official that ...": a person, not "the official body"
+    r"\bwho(?:'s| (?:is|was|are|were))? the (?:\w+ ){0,3}?(?:official|officer|person|expert|consultant|"
+    r"individual)s?\b(?! (?:body|bodies|name|document|position|website|language)s?\b)",
     re.IGNORECASE,
 )
 # "where was it held", "where and when is the conference", "in which city": a place, not a

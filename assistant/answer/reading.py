@@ -23,12 +23,15 @@ from .precedents import NONE, Precedent
 from .router import FIELDS, ROUTES, Router, example_words
 
 ASKED = 0.15  # a field (a route) the router gives at least this is one the question asks for
+CLIPPED_FIELD = 4  # letters a clipped word needs to stand for a field's word ("del" is not "delivered")
 PLAIN_ROUTE = 0.5  # a route the router gives at least this is how the question asks
 _GCAP = re.compile(r"\bGCAP\s*(?:[-‐‑–]|item|action|no\.?|number|#)?\s*(\d{1,3})\b", re.IGNORECASE)
 # "priority A", "A-priority", "priority ?" (a question mark after "priority" ends a question);
 # not the article of "have a priority letter"
 _PRIORITY = re.compile(
-    r"\bpriority[- ]?([AB])(?![\w])|\b((?-i:[AB]))[- ]priority\b|\bpriority\s(\?)(?=\s+\w)", re.IGNORECASE
+    r"\bpriority[- ]?([AB])(?![\w])|\b((?-i:[AB]))[- ]priority\b|\bpriority\s(\?)(?=\s+\w)|"
+    r"\bpriority\s+(?:of\s+)?['‘\"“](\?)['’\"”]",  # "priority '?' items": the "?" quoted
+    re.IGNORECASE,
 )
 # the plan's priority scale, top to bottom: A, B, and "?" for not yet decided
 _PRIORITY_WORDS = (
@@ -382,6 +385,10 @@ class Reader:
             )
         # "op", "env": a clipped word, read as the index words it begins (less surely than a form)
         if not name and (long := lexicon.clipped(folded)):
+            # a field's word clipped ("prio A", "resp team"): that word, as if written whole
+            if len(folded) >= CLIPPED_FIELD and (framed := [w for w in long if key(w) in self.frame]):
+                whole = max(framed, key=lambda w: (lexicon.docs.get(w, 0), w))
+                return Word(whole, "frame", 0.0, (), corrected=whole)
             forms = tuple((f, CLIPPED_SCORE) for w in long for f in lexicon.forms(w))
             return Word(folded, "clipped", max(lexicon.weight(w) for w in long), forms)
         # a name the documents never use weighs as a rare word, however common it is in English

@@ -513,7 +513,12 @@ _ASKS_DATE = re.compile(
 
 
 # a sum of money asked for, and one given: "what budget in euros", "EUR 50,000", "$2 million"
-_ASKS_MONEY = re.compile(r"\b(?:budget|costs?|costed|price|euros?|dollars?|francs?|CHF|EUR|USD|GBP)\b", re.I)
+_ASKS_MONEY = re.compile(
+    r"\b(?:budget|costs?|costed|price|euros?|dollars?|francs?|CHF|EUR|USD|GBP)\b|"
+    # "how much is Sida contributing?", "how much money are they putting in?"
+    r"\bhow much\b(?:\s+\w+){0,4}?\s+(?:money|contribut\w*|pay\w*|spen[dt]\w*|donat\w*|invest\w*|fund\w*)\b",
+    re.I,
+)
 _CURRENCY = r"(?:[€$£]|\b(?:EUR|USD|CHF|GBP|euros?|dollars?|(?:Swiss )?francs?)\b)"
 _MONEY = re.compile(rf"{_CURRENCY}\s?\d|\d[\d,.]*(?:\s?(?:million|billion|m|k))?\s?{_CURRENCY}", re.I)
 
@@ -589,6 +594,8 @@ def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
             lead = fields_text(row, answer.subject["fields"][:1] or FIELDS, only=True)
         return wanted != "date" and not _has_kind(lead, wanted, reading.question)
     lead = answer.citations[0] if answer.citations else None
+    if wanted == "date" and lead is not None and lead.kind == "action":
+        return False  # a row quoted with its fields: its timeframe is there, given or not
     if answer.route == "passage":  # the lead as said, under its heading if it is said under one
         said = answer.text.split(" [1]")[0]
     else:

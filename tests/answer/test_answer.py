@@ -171,6 +171,16 @@ def test_a_clipped_word_reaches_the_row_it_is_short_for(assistant):
     assert answer.citations[0].row.row == 18 and "June 2024" in answer.text
 
 
+def test_a_clipped_field_word_is_that_field(assistant):
+    """ "prio B" is priority B, a filter, not a topic word that only some rows happen to use."""
+    answer = assistant.ask("prio B actions for the CBC?")
+    assert answer.text.startswith("4 action(s) match body in charge CBC, priority B:")
+    assert assistant.answerer().read("resp team for the HS report?").text.startswith("responsible team")
+    # a priority of "?" written in quotes is still that priority
+    quoted = assistant.ask("which EC actions have priority “?”")
+    assert quoted.text.startswith("1 action(s) match body in charge EC, priority ?:")
+
+
 def test_british_and_american_spellings_meet():
     from assistant.words import key
 
@@ -389,6 +399,29 @@ def test_how_much_before_an_adjective_asks_for_the_field_not_a_figure(assistant)
     assert answer.citations[0].row.row == 18
     people = assistant.ask("how many people work in the RPU?")
     assert people.abstained and people.evidence.kind_missing == 1
+
+
+def test_how_much_someone_gives_asks_for_a_sum(assistant):
+    """The row names Sida's project but no amount: "how much is Sida paying" is not answered
+    by the row's priority, as if "how much" asked how important it is."""
+    answer = assistant.ask("How much is Sida paying for the wildlife and forest logging projects?")
+    assert answer.abstained and answer.evidence.kind_missing == 1
+
+
+def test_who_was_the_official_asks_for_a_person(assistant):
+    """The update says which country hosted the Baku side event, never which official."""
+    answer = assistant.ask("who was the WCO official that opened the Baku side event?")
+    assert answer.abstained and answer.evidence.kind_missing == 1
+    body = assistant.ask("who is the official body in charge of the wildlife operation?")
+    assert not body.abstained and body.text.startswith("Body in charge: EC")
+
+
+def test_a_row_quoted_with_its_fields_answers_when(assistant):
+    """A row given in a passage answer shows its timeframe, a date or not ("Following the
+    Research workshop"): "when" is not missing from it."""
+    answer = assistant.ask("the academia key topics thing, when's that due?")
+    assert not answer.abstained and answer.citations[0].row.row == 34
+    assert "timeframe: Following the Research workshop" in answer.text
 
 
 def test_which_delegation_asks_for_a_country(assistant):
@@ -793,6 +826,15 @@ def test_a_question_pointing_back_with_words_of_its_own_leans_on_the_rows_just_g
     assert {c.row.row for c in first.citations} == {32, 35}
     drafted = assistant.ask("who drafts the WCO paper for it?", [first])
     assert drafted.citations[0].row.row == 35 and "responsible team: RPU" in drafted.text
+
+
+def test_a_question_pointing_back_at_a_passage_leans_on_it(assistant):
+    """ "it" is the survey just quoted: its paragraph gives the cut-off date, though other
+    paragraphs speak of sending things back and of dates."""
+    first = assistant.ask("the green customs survey members got in March 2025, what was it called?")
+    assert "WCO Survey on Green Customs initiatives" in first.text
+    deadline = assistant.ask("and what date did replies to it close on?", [first])
+    assert not deadline.abstained and "deadline of 31 March 2025" in deadline.text.split("[1]")[0]
 
 
 def test_that_opening_a_relative_clause_points_at_nothing_said_before(assistant):
