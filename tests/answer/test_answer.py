@@ -1038,14 +1038,21 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
     assert test["hit@1"] > test["naive dense hit@1"] and test["hit@1"] > test["naive BM25 hit@1"]
 
 
-def test_a_held_out_set_is_scored_as_its_own_split(assistant):
-    """eval/held_out/ holds a fresh set kept out of dev (eval/merge_sets.py says why): `eval`
-    reports it apart, and it holds the level it was measured at when it was set aside."""
-    held_out = load_questions(DEFAULT_QUESTIONS.parent / "held_out" / "delegates-r.jsonl", split="all")
+@pytest.mark.parametrize(
+    "name, accuracy",
+    [
+        ("delegates-r", 0.88),  # measured 0.935 at 6acad2f
+        ("delegates-s", 0.84),  # measured 0.887 at 37c29a7
+    ],
+)
+def test_a_held_out_set_is_scored_as_its_own_split(assistant, name, accuracy):
+    """eval/held_out/ holds fresh sets kept out of dev (eval/merge_sets.py says why): `eval`
+    reports each apart, and each holds the level it was measured at when it was set aside."""
+    held_out = load_questions(DEFAULT_QUESTIONS.parent / "held_out" / f"{name}.jsonl", split="all")
     figures, _ = report(assistant, held_out, baseline=False)
     assert list(figures) == ["held-out"] and figures["held-out"]["questions"] == 80
-    assert figures["held-out"]["answer accuracy"] >= 0.88  # measured 0.935 at 6acad2f
-    assert figures["held-out"]["answerable abstained"] <= 0.05  # measured 0.0
+    assert figures["held-out"]["answer accuracy"] >= accuracy
+    assert figures["held-out"]["answerable abstained"] <= 0.05  # measured 0.0 for both
 
 
 def test_ask_json_reads_questions_from_stdin_in_order(built):
