@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 import numpy as np
@@ -119,6 +120,14 @@ _SET_ASIDE = re.compile(
     re.IGNORECASE,
 )
 
+# "which actions are overdue?", "what's behind schedule": due before today, by the plan's dates
+# (not "late 2023", a period; not a "why ... late?", which asks for a reason)
+OVERDUE = re.compile(
+    r"\b(?:overdue|late(?!\s+\d)|behind schedule|past (?:its|their|the) (?:deadlines?|due dates?)|"
+    r"missed (?:its|their|the) deadlines?)\b",
+    re.IGNORECASE,
+)
+_WHY = re.compile(r"^\W*(?:why|how come)\b", re.IGNORECASE)
 
 # words that refer to what was said before: "the regional workshop one", "the same", "who else"
 REFERRING = frozenset("it its that this they them those these one ones same else".split())
@@ -311,7 +320,7 @@ class Reader:
         first = True
         # and the words naming a document it asks within ("what does the 2025 update say
         # about GCAP-2?"): the document is a filter, not what the question is about
-        patterns = (_SET_ASIDE, UPDATE, DATED_DOCUMENT)
+        patterns = (_SET_ASIDE, UPDATE, DATED_DOCUMENT, *(() if _WHY.search(question) else (OVERDUE,)))
         aside = [m.span() for pattern in patterns for m in pattern.finditer(question)]
         for match in TOKEN.finditer(question):
             token = match.group(0)
@@ -464,6 +473,8 @@ class Reader:
         reading.acronym = _asked_acronym(question)
         reading.spell_out = re.search(_SPELL_OUT, question, re.IGNORECASE) is not None
         dates = _dates(text)
+        if not any(dates.values()) and OVERDUE.search(text) and not _WHY.search(question):
+            dates["due_before"] = date.today().isoformat()  # the plan's dates that have passed
         if reading.route == "when" and any(dates.values()) and not _topic_beyond_dates(reading):
             # a question that gives the dates and names nothing else asks what falls in them
             # ("what is due before 2024?"), not when something falls: its "when" is a list

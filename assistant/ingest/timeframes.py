@@ -107,8 +107,8 @@ def describe_due(after: str | None, before: str | None) -> str:
             return f"due in {first.year}"
         return f"due between {month(first)} and {month(last)}"
     if last:
-        if not whole_months:
-            return f"due by {last.isoformat()}"
+        if not whole_months:  # a day: "due before 25 November 2026" (today, for "overdue")
+            return f"due before {end.day} {month(end)}"
         return f"due by the end of {last.year if last.month == 12 else month(last)}"
     if first.day == 1:
         return f"due from {month(first)}"

@@ -401,6 +401,25 @@ def test_how_much_before_an_adjective_asks_for_the_field_not_a_figure(assistant)
     assert people.abstained and people.evidence.kind_missing == 1
 
 
+def test_overdue_lists_what_was_due_before_today(assistant):
+    """ "overdue", "late", "behind schedule": the rows the plan dated before today, with any
+    other filter the question names; a "why ... late?" still asks for a reason."""
+    from datetime import date
+
+    today = date.today()
+    answer = assistant.ask("what's overdue for the Enforcement Committee?")
+    dated = [r for r in assistant.actions() if "EC" in r.body_in_charge and r.due_end]
+    due = [r.row for r in dated if r.due_end < today.isoformat()]
+    assert answer.route == "list" and [c.row.row for c in answer.citations] == due
+    assert answer.text.startswith(
+        f"{len(due)} action(s) match body in charge EC, due before {today.day} {today:%B %Y}:"
+    )
+    behind = assistant.answerer().read("which actions are behind schedule?")
+    assert behind.where.due_before == today.isoformat()
+    reason = assistant.ask("why are some of the GCAP items running late?")
+    assert reason.route != "list" and reason.citations[0].kind == "passage"
+
+
 def test_how_much_someone_gives_asks_for_a_sum(assistant):
     """The row names Sida's project but no amount: "how much is Sida paying" is not answered
     by the row's priority, as if "how much" asked how important it is."""

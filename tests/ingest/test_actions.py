@@ -197,6 +197,7 @@ def test_timeframes_are_kept_and_parsed(text, expected):
         (None, "2024-01-01", "due by the end of 2023"),
         (None, "2024-09-01", "due by the end of August 2024"),
         (None, "2024-01", "due by the end of 2023"),  # as the CLI takes it
+        (None, "2026-11-25", "due before 25 November 2026"),  # a day: "overdue" is before today
         ("2024-12-31", None, "due after 2024"),
         ("2024-06-30", None, "due after June 2024"),
         ("2023-03-01", None, "due from March 2023"),
