@@ -28,9 +28,11 @@ ASKS_PERSON = re.compile(
     r"\bwho\b.*\b(?:chair(?:ed|s)?|moderat(?:ed|es)|secretary[- ]general|minister|director|"
     r"spokes(?:man|woman|person)|head of)\b|\bname of the (?:\w+ ){0,2}(?:person|officer|official|expert|"
     r"consultant|chair|director)\b|\bwhich (?:\w+ ){0,2}(?:official|officer|person|individual)\b|"
-    # "who was the Azerbaijani customs official that ...": a person, not "the official body"
+    # "who was the Azerbaijani customs official that ...": a person; not "the official body", nor
+    # "the officer responsible for X", a role the table gives as a body or a team
     r"\bwho(?:'s| (?:is|was|are|were))? the (?:\w+ ){0,3}?(?:official|officer|person|expert|consultant|"
-    r"individual)s?\b(?! (?:body|bodies|name|document|position|website|language)s?\b)",
+    r"individual)s?\b(?! (?:body|bodies|name|document|position|website|language)s?\b)"
+    r"(?! (?:responsible|in charge|leading|for)\b)",
     re.IGNORECASE,
 )
 # "where was it held", "where and when is the conference", "in which city": a place, not a
