@@ -356,6 +356,11 @@ class Answerer:
             ids = [i for i in list_rows(self.lib, where) if i in either]
         if docs := self._documents_named(reading.text):  # "in the 2025 update": its rows, if it has any
             ids = [i for i in ids if self.lib.rows[i].doc in docs]
+        if not ids and where.status and where == ActionFilter(status=where.status) and not topic.topic:
+            # "which actions are complete?": no row is linked to a delivered item, but the
+            # updates list the items they call delivered
+            if (listed := status_list_answer(self.lib, reading.question, where.status)) is not None:
+                return listed
         if not ids and (where == ActionFilter() or reading.routes["list"] < SURE_LIST):
             return None
         described = describe(where, [w.text for w in topic.topic])

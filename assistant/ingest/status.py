@@ -22,7 +22,12 @@ STATUS_WORDS = (
         "in progress",
     ),
     (
-        re.compile(r"\bdelivered\b|\bcompleted?\b|\bfinished\b|\bdone\b|\baccomplished\b", re.IGNORECASE),
+        re.compile(
+            # not "the complete list" (of anything), an adjective before what is listed
+            r"\bdelivered\b|\bcompleted?\b(?!\s+(?:list|set|overview|picture|table|text|version|rundown)\b)|"
+            r"\bfinished\b|\bdone\b|\baccomplished\b",
+            re.IGNORECASE,
+        ),
         "delivered",
     ),
 )

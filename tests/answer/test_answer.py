@@ -420,6 +420,24 @@ def test_overdue_lists_what_was_due_before_today(assistant):
     assert reason.route != "list" and reason.citations[0].kind == "passage"
 
 
+def test_a_complete_list_is_a_list_not_a_status(assistant):
+    """ "the complete list" asks for every row, not for the completed ones; "full", "entire",
+    "whole" and "already" say nothing of what is listed."""
+    answer = assistant.ask("could I have the complete list of priority B actions")
+    assert answer.text.startswith("18 action(s) match priority B:")
+    entire = assistant.ask("the entire list of the CBC's actions, please")
+    assert entire.text.startswith("7 action(s) match body in charge CBC:")
+
+
+def test_actions_done_are_the_items_the_updates_call_delivered(assistant):
+    """No row of the plan's table is linked to a delivered item: the items the updates list
+    as delivered answer "which actions are finished?", not "no action matches"."""
+    for question in ("which actions have been finished?", "what actions are done already?"):
+        answer = assistant.ask(question)
+        assert answer.route == "status-list" and not answer.abstained, question
+        assert answer.text.startswith("The updates list 6 item(s) as delivered: GCAP-5,"), question
+
+
 def test_how_much_someone_gives_asks_for_a_sum(assistant):
     """The row names Sida's project but no amount: "how much is Sida paying" is not answered
     by the row's priority, as if "how much" asked how important it is."""
