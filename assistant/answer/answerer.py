@@ -51,6 +51,7 @@ from .routes import (
     row_answer,
     status_list_answer,
     wanted_kind,
+    with_unmatched_deliveries,
 )
 from .search import RRF_K, Hit
 
@@ -365,7 +366,8 @@ class Answerer:
             return None
         described = describe(where, [w.text for w in topic.topic])
         fields = tuple(f for f in reading.fields if f in FIELDS)
-        return list_answer(self.lib, reading.question, ids, described, fields)
+        listed = list_answer(self.lib, reading.question, ids, described, fields)
+        return with_unmatched_deliveries(self.lib, listed) if reading.overdue else listed
 
     def _list_topic(self, reading: Reading, where: ActionFilter) -> Reading:
         """The words of a list question that say what its rows must be about: those the index

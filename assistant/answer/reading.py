@@ -74,6 +74,12 @@ _SPELL_OUT = (
 # ...these point at which abbreviation is meant ("what does CCF mean", "ITA = ?")
 _ACRONYM_CUE = re.compile(rf"{_SPELL_OUT}|\bstand|\bacronym|\bmean|=|\bfull (?:name|form)", re.IGNORECASE)
 _SPACED_CODE = re.compile(r"\b([A-Za-z]{2,6})\s+(\d{1,4})\b")
+# texting: "KPI 4 the wildlife op" (not "GCAP 4 the ...", "row 4 the ...": a number there)
+_TEXTED_FOR = re.compile(
+    r"(?<![\w-])(?!(?:gcap|row|action|item|no|number|sp|so|cop|phase|part|annex)\s)([a-z]+)\s+4"
+    r"(?=\s+(?:the|a|an|this|that|these|those|it|its|my|our|your|each|all|every|me|us)\b)",
+    re.IGNORECASE,
+)
 _HALF = re.compile(r"\b(first|second|1st|2nd) half of (20\d\d)\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"\b(?:before|earlier than|prior to)\s+({PERIOD})\b", re.IGNORECASE)
 # "by June 2024", "until the end of 2023": the period named is included
@@ -171,6 +177,7 @@ class Reading:
     spell_out: bool = False  # the question says it wants an abbreviation spelled out
     where: ActionFilter = field(default_factory=ActionFilter)
     follow_up: bool = False
+    overdue: bool = False  # "which actions are overdue?": due before today, by the plan's dates
     vector: np.ndarray | None = None
     expansions: tuple[str, ...] = ()  # index words of the long forms of the question's acronyms
     precedent: Precedent = NONE  # what the labelled question nearest in meaning was answered by
@@ -315,6 +322,7 @@ class Reader:
             joined = spaced.group(1) + spaced.group(2)
             if self.lexicon.knows(fold(joined)):
                 question = question.replace(spaced.group(0), joined, 1)
+        question = _TEXTED_FOR.sub(r"\1 for", question)
         text = question
         need: list[str] = []
         first = True
@@ -475,6 +483,7 @@ class Reader:
         dates = _dates(text)
         if not any(dates.values()) and OVERDUE.search(text) and not _WHY.search(question):
             dates["due_before"] = date.today().isoformat()  # the plan's dates that have passed
+            reading.overdue = True
         if reading.route == "when" and any(dates.values()) and not _topic_beyond_dates(reading):
             # a question that gives the dates and names nothing else asks what falls in them
             # ("what is due before 2024?"), not when something falls: its "when" is a list

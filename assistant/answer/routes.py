@@ -142,6 +142,29 @@ def list_answer(
     return Answer(question, "\n".join(lines), citations, False, "list", {"rows": ids, "fields": shown})
 
 
+def with_unmatched_deliveries(lib: Library, answer: Answer) -> Answer:
+    """A list of actions due before today, with the items the updates call delivered without
+    naming their actions: none of the rows listed can be marked delivered, though some may be."""
+    latest: dict[str, StatusItem] = {}
+    for item in sorted(lib.statuses, key=lambda s: s.date):
+        latest[item.code] = item
+    unmatched = sorted(
+        (s for s in latest.values() if s.status == "delivered" and not (s.link and lib.row_id(s.link))),
+        key=lambda s: s.number,
+    )
+    evidence = next((s for s in unmatched if s.evidence), None)
+    passage = lib.passage_quoting(evidence.doc, evidence.evidence) if evidence is not None else None
+    if answer.abstained or passage is None:
+        return answer
+    answer.citations.append(lib.passage_citation(passage, 1.0, quote=evidence.evidence))
+    codes = ", ".join(s.code for s in unmatched)
+    answer.text += (
+        f"\nThe updates report {codes} as delivered without naming their actions, so no row above "
+        f"is marked delivered: {quoted(clean_quote(evidence.evidence))} [{len(answer.citations)}]"
+    )
+    return answer
+
+
 def status_list_answer(lib: Library, question: str, status: str) -> Answer | None:
     """Which items the updates call delivered (or in progress), with the sentences that say so."""
     latest: dict[str, StatusItem] = {}
