@@ -235,7 +235,8 @@ if not owners.empty:
     )
     left.caption(
         f"“{NOT_ASSIGNED}”: the plan names no body (TBD, All, None, or an empty cell). A body it "
-        "names to coordinate with counts as its own."
+        "names to coordinate with counts as its own. Priority “?” is what the plan's table "
+        f"writes (no priority set yet); “{NO_PRIORITY}” is an empty cell."
     )
 dated = pd.DataFrame(
     [

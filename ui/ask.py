@@ -33,6 +33,7 @@ ROW_FIELDS = [
         "status",
     )
 ]
+DERIVED = {"gcap", "status"}  # read from the updates, not cells of the table: shown when found
 
 
 def show_citation(n: int, citation, key: str) -> None:
@@ -42,13 +43,15 @@ def show_citation(n: int, citation, key: str) -> None:
     with st.expander(label):
         if citation.row is not None:
             row = citation.row.to_dict()
-            values = [
-                ", ".join(v) if isinstance(v, list) else ("" if v is None else str(v))
-                for v in (row[name] for name, _ in ROW_FIELDS)
-            ]
+            shown = []  # (label, value): a blank cell as the answers say it; no GCAP item, no line
+            for name, field_label in ROW_FIELDS:
+                value = row[name]
+                value = ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
+                if value or name not in DERIVED:
+                    shown.append((field_label, value or "not given in the table"))
             st.table(  # st.table renders Markdown in its cells: document text escaped
                 pd.DataFrame(
-                    {"Field": [label for _, label in ROW_FIELDS], "Value": [escape(v) for v in values]}
+                    {"Field": [label for label, _ in shown], "Value": [escape(v) for _, v in shown]}
                 ).set_index("Field")
             )
         else:

@@ -58,6 +58,18 @@ def test_ask_answers_with_citations_and_follow_ups(live_index):
     assert len(at.session_state["history"]) == 2
 
 
+def test_a_cited_rows_card_says_blank_cells_and_leaves_out_what_the_updates_do_not_give(live_index):
+    at = _app()
+    at.chat_input[0].set_value("who is in charge of the DEMETER-style operation?").run()
+    card = at.table[0].value  # row 19: no team, no timeframe, no GCAP item matched
+    fields = dict(zip(card.index, card["Value"], strict=True))
+    assert fields["Responsible team"] == "not given in the table"
+    assert "Status" not in fields and "GCAP (likely match)" not in fields
+    at.chat_input[0].set_value("who owns the return-refill guidelines?").run()
+    fields = dict(zip(at.table[-1].value.index, at.table[-1].value["Value"], strict=True))
+    assert fields["Status"] == "in progress" and fields["GCAP (likely match)"] == r"GCAP\-19"  # escaped
+
+
 def test_a_list_of_rows_reads_as_a_list(live_index):
     at = _app()
     at.chat_input[0].set_value("What is EC in charge of?").run()
