@@ -39,6 +39,7 @@ from .routes import (
     NOT_A_COLUMN,
     abstain,
     acronym_answer,
+    as_role,
     best_row_and_passage,
     candidates,
     checked,
@@ -194,7 +195,7 @@ class Answerer:
     # ------------------------------------------------------------ routes
 
     def _answer(self, reading: Reading) -> Answer:
-        answer = checked(reading, self._route(reading), self.lib)
+        answer = as_role(reading, checked(reading, self._route(reading), self.lib))
         if answer.subject:
             answer.subject.setdefault("query", reading.text)
         return answer

@@ -115,6 +115,27 @@ def checked(reading: Reading, answer: Answer, lib: Library) -> Answer:
     return replace(answer, text=f"{'Yes' if holds else 'No'}. {answer.text}")
 
 
+# "who is the contact person for X?", "which officer handles X?": a person, where the table
+# names a body and a team (not "the official body")
+_ASKS_SOMEONE = re.compile(
+    r"\bcontact\b|\bfocal point\b|\bname of the\b|"
+    r"\b(?:which|what|the) (?:\w+ ){0,2}?(?:person|officer|official|staff member|individual)s?\b"
+    r"(?!\s+(?:body|bodies|name|document|position|website|language)s?\b)",
+    re.IGNORECASE,
+)
+
+
+def as_role(reading: Reading, answer: Answer) -> Answer:
+    """An owner asked for as a person ("who is the contact person for the wildlife operation?")
+    is answered with the body and team the table gives, saying that it names no one."""
+    fields = tuple(answer.subject.get("fields") or ())[:1] if answer.subject else ()
+    if answer.route != "field" or answer.abstained or fields != ("owner",):
+        return answer
+    if not _ASKS_SOMEONE.search(reading.question):
+        return answer
+    return replace(answer, text=f"The table names bodies and teams, not people. {answer.text}")
+
+
 def list_rows(lib: Library, where: ActionFilter, topic: Reading | None = None) -> list[int]:
     """Rows passing the filters (and using every topic word, in some form), in table order."""
     ids = [

@@ -463,7 +463,11 @@ def test_who_was_the_official_asks_for_a_person(assistant):
     body = assistant.ask("who is the official body in charge of the wildlife operation?")
     assert not body.abstained and body.text.startswith("Body in charge: EC")
     role = assistant.ask("who is the officer responsible for the waste SOPs?")  # a role: body, team
-    assert not role.abstained and role.text.startswith("Body in charge: EC; responsible team: Compliance")
+    assert not role.abstained and role.text.startswith(
+        "The table names bodies and teams, not people. Body in charge: EC; responsible team: Compliance"
+    )
+    owner = assistant.ask("who owns the wildlife operation?")  # no person asked: no such sentence
+    assert owner.text.startswith("Body in charge: EC; responsible team: Compliance")
 
 
 def test_a_row_quoted_with_its_fields_answers_when(assistant):
