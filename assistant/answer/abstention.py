@@ -57,16 +57,25 @@ class Evidence:
 def alike_unanswered(vector: np.ndarray, examples: np.ndarray, unanswered: np.ndarray) -> float:
     """The similarity-weighted share of unanswerable questions among the NEIGHBOURS labelled
     questions nearest to `vector` (rows of `examples`, unit length)."""
-    similarity = examples @ np.asarray(vector, dtype=np.float32)
-    nearest = np.argsort(-similarity)[:NEIGHBOURS]
-    weights = np.clip(similarity[nearest], 1e-6, None)
-    return float(weights @ unanswered[nearest] / weights.sum())
+    return _alike(examples @ np.asarray(vector, dtype=np.float32), unanswered)
 
 
 def nearest_unanswered(vector: np.ndarray, examples: np.ndarray, unanswered: np.ndarray) -> float:
     """The nearest labelled question's closeness to `vector`, rescaled from FLOOR (0) to
     identical (1), when it is one the documents do not answer; 0 otherwise."""
-    similarity = examples @ np.asarray(vector, dtype=np.float32)
+    return _nearest(examples @ np.asarray(vector, dtype=np.float32), unanswered)
+
+
+def _alike(similarity: np.ndarray, unanswered: np.ndarray) -> float:
+    if len(similarity) > NEIGHBOURS:  # the NEIGHBOURS largest, in no order: a weighted sum needs none
+        nearest = np.argpartition(-similarity, NEIGHBOURS - 1)[:NEIGHBOURS]
+    else:
+        nearest = np.arange(len(similarity))
+    weights = np.clip(similarity[nearest], 1e-6, None)
+    return float(weights @ unanswered[nearest] / weights.sum())
+
+
+def _nearest(similarity: np.ndarray, unanswered: np.ndarray) -> float:
     nearest = int(np.argmax(similarity))
     return max(0.0, (float(similarity[nearest]) - FLOOR) / (1.0 - FLOOR)) * float(unanswered[nearest])
 
@@ -104,9 +113,10 @@ class Calibration:
         that embedded them, the dev split's share and no nearest one."""
         if self.examples is None or vector is None:
             return {"alike_unanswered": self.prior, "nearest_unanswered": 0.0}
+        similarity = self.examples @ np.asarray(vector, dtype=np.float32)  # once, for both
         return {
-            "alike_unanswered": alike_unanswered(vector, self.examples, self.unanswered),
-            "nearest_unanswered": nearest_unanswered(vector, self.examples, self.unanswered),
+            "alike_unanswered": _alike(similarity, self.unanswered),
+            "nearest_unanswered": _nearest(similarity, self.unanswered),
         }
 
     def probability(self, evidence: Evidence) -> float:

@@ -305,6 +305,7 @@ class Reader:
         asked = example_words(("passage",)) - fields
         self.frame_words = fields | {w for w in asked if not lexicon.knows(w)}
         self.frame = {key(w) for w in self.frame_words}
+        self._coded: tuple[str, str] | None = None  # the last text given codes_for_names, and its codes
         # the routes whose examples ask with each frame word: "KPIs" asks for a KPI, but in an
         # owner question ("who's doing the green KPIs?") it is what the question is about
         self.asks_with: dict[str, set[str]] = {}
@@ -494,12 +495,18 @@ class Reader:
 
     def codes_for_names(self, text: str) -> str:
         """The text with each body or team the documents spell out written as its code, and
-        each one named by words whose initials spell its code ("the Enforcement Committee")."""
+        each one named by words whose initials spell its code ("the Enforcement Committee").
+        The last text's is kept: the answerer and the router both ask for it."""
+        last = self._coded
+        if last is not None and last[0] == text:
+            return last[1]
+        coded = text
         for long, short in self.spelled.items():
-            text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, text, flags=re.IGNORECASE)
-        for short, long in named_by_initials(text, self.bodies | self.teams).items():
-            text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, text)
-        return text
+            coded = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, coded, flags=re.IGNORECASE)
+        for short, long in named_by_initials(coded, self.bodies | self.teams).items():
+            coded = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, coded)
+        self._coded = (text, coded)  # one tuple, swapped whole: safe between threads
+        return coded
 
     def names_of(self, code: str, question: str) -> list[str]:
         """The words that may name a body or team in a question: its code, the long form the

@@ -294,6 +294,7 @@ class Generation:
         self._db = db
         self._lock = threading.Lock()
         self._count: int | None = None
+        self._common: frozenset[str] | None = None  # terms in half the items or more
 
     @classmethod
     def open(cls, path: Path, vectors: str | None = None, verify: bool = False) -> Generation:
@@ -382,9 +383,11 @@ class Generation:
     def common_terms(self, terms: Iterable[str]) -> frozenset[str]:
         """The single-word terms found in at least half the items. FTS5's BM25 gives them no
         weight (its IDF is clamped at zero there), so matching them costs time and ranks nothing."""
-        half = self.item_count() / 2
-        frequencies = self.document_frequencies(t for t in terms if t.isalnum())
-        return frozenset(t for t, n in frequencies.items() if n >= half)
+        if self._common is None:  # the generation never changes: read once, not per question
+            half = self.item_count() / 2
+            rows = self.query("SELECT term FROM terms WHERE docs >= ?", (half,))
+            self._common = frozenset(row["term"] for row in rows)
+        return frozenset(t for t in terms if t.isalnum() and t in self._common)
 
     def terms(self) -> list[Term]:
         """The index's whole vocabulary."""
@@ -491,12 +494,22 @@ class FileIndex:
 
     def __init__(self, index_dir: Path):
         self.index_dir = index_dir
+        self._read: tuple[tuple[int, ...], str | None] | None = None  # CURRENT as last read
 
     def describe(self) -> str:
         return str(self.index_dir)
 
     def live_name(self) -> str | None:
-        return current_name(self.index_dir)
+        """CURRENT's name, read again only when the file changed (a switch replaces it with a
+        new file): asked before every answer, a stat is a tenth of a read."""
+        try:
+            stat = (self.index_dir / CURRENT).stat()
+        except FileNotFoundError:
+            return None
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size)
+        if self._read is None or self._read[0] != seen:
+            self._read = (seen, current_name(self.index_dir))
+        return self._read[1]
 
     def open_live(self, vectors: str | None = None) -> Generation:
         return open_current(self.index_dir, vectors)
