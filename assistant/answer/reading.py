@@ -90,7 +90,7 @@ _BY = re.compile(
 _AFTER = re.compile(rf"\b(?:after|from|since|beyond)\s+({PERIOD})\b", re.IGNORECASE)
 _DURING = re.compile(
     rf"\b(?:in|during|for|due|slated for|planned for|scheduled for|within|deadline(?: of| in| is)?)\s+"
-    rf"({PERIOD})\b|\b({PERIOD})\s+(?:as\s+(?:(?:the|their|its|a)\s+)?)?(?:deadline|due date|timeframe)",
+    rf"({PERIOD})\b|\b({PERIOD})\s+(?:as\s+(?:(?:the|their|its|a)\s+)?)?(?:deadline|due date|timeframe|date)",
     re.IGNORECASE,
 )
 _OPENS_ON = "and|also|what about|how about"  # "and when is it due?", "what about its KPI?"

@@ -583,6 +583,9 @@ NOT_A_COLUMN = ("country", "person", "money", "place")
 
 
 _NO_FIGURE = {"when", "priority", "status"}  # fields whose value is never a count
+_NAMES_A_FIELD = re.compile(
+    r"\b(?:priorit\w*|important|urgent|when|date|deadline|due|timeframe|status|progress)\b", re.IGNORECASE
+)
 
 
 def wanted_kind(reading: Reading) -> str | None:
@@ -591,9 +594,11 @@ def wanted_kind(reading: Reading) -> str | None:
     if _ASKS_MONEY.search(reading.question):
         return "money"
     # "how much important is X, what priority?" (a delegate's English) asks for a field, and
-    # a date, a priority or a status is never a figure
+    # a date, a priority or a status is never a figure; the question must name it, not only
+    # lean to it ("how many places does each Member get?" is a count, whatever the router says)
     field = reading.asked_fields[:1]
-    if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE) and not set(field) & _NO_FIGURE:
+    names_it = set(field) & _NO_FIGURE and _NAMES_A_FIELD.search(reading.question)
+    if re.search(r"\bhow (?:many|much)\b", reading.question, re.IGNORECASE) and not names_it:
         return "figure"
     if ASKS_COUNTRIES.search(reading.question):
         return "country"

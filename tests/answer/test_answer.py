@@ -449,6 +449,23 @@ def test_actions_done_are_the_items_the_updates_call_delivered(assistant):
         assert answer.text.startswith("The updates list 6 item(s) as delivered: GCAP-5,"), question
 
 
+def test_a_count_is_a_figure_whatever_field_the_router_leans_to(assistant):
+    """ "how many seats does each administration get?" is a count the row does not give, not
+    its priority: only a question naming a priority, a date or a status waives the figure."""
+    answer = assistant.ask("how many seats does each administration get on the ICCWC curriculum?")
+    assert answer.abstained and answer.evidence.kind_missing == 1
+
+
+def test_a_period_followed_by_date_is_a_due_date(assistant):
+    """ "had a June 2024 date attached" names the month as "due in June 2024" does, even after a
+    sentence of context whose words the documents never use."""
+    message = (
+        "We are lining up our own calendar with the WCO's so our experts are not double-booked. "
+        "Which actions in the draft plan had a June 2024 date?"
+    )
+    assert assistant.ask(message).text.startswith("6 action(s) match due in June 2024:")
+
+
 def test_how_much_someone_gives_asks_for_a_sum(assistant):
     """The row names Sida's project but no amount: "how much is Sida paying" is not answered
     by the row's priority, as if "how much" asked how important it is."""
@@ -1097,6 +1114,7 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
     [
         ("delegates-r", 0.88),  # measured 0.935 at 6acad2f
         ("delegates-s", 0.84),  # measured 0.887 at 37c29a7
+        ("delegates-t", 0.70),  # measured 0.742 when set aside
     ],
 )
 def test_a_held_out_set_is_scored_as_its_own_split(assistant, name, accuracy):
@@ -1106,7 +1124,8 @@ def test_a_held_out_set_is_scored_as_its_own_split(assistant, name, accuracy):
     figures, _ = report(assistant, held_out, baseline=False)
     assert list(figures) == ["held-out"] and figures["held-out"]["questions"] == 80
     assert figures["held-out"]["answer accuracy"] >= accuracy
-    assert figures["held-out"]["answerable abstained"] <= 0.05  # measured 0.0 for both
+    # measured 0.0 for r and s; t's long and two-part questions are refused more (0.113)
+    assert figures["held-out"]["answerable abstained"] <= (0.15 if name == "delegates-t" else 0.05)
 
 
 def test_ask_json_reads_questions_from_stdin_in_order(built):
