@@ -163,16 +163,19 @@ def list_answer(
     return Answer(question, "\n".join(lines), citations, False, "list", {"rows": ids, "fields": shown})
 
 
-def with_unmatched_deliveries(lib: Library, answer: Answer) -> Answer:
-    """A list of actions due before today, with the items the updates call delivered without
-    naming their actions: none of the rows listed can be marked delivered, though some may be."""
+def _latest_statuses(lib: Library, status: str) -> list[StatusItem]:
+    """The items whose latest update gives them `status`, in GCAP order."""
     latest: dict[str, StatusItem] = {}
     for item in sorted(lib.statuses, key=lambda s: s.date):
         latest[item.code] = item
-    unmatched = sorted(
-        (s for s in latest.values() if s.status == "delivered" and not (s.link and lib.row_id(s.link))),
-        key=lambda s: s.number,
-    )
+    return sorted((s for s in latest.values() if s.status == status), key=lambda s: s.number)
+
+
+def with_unmatched_deliveries(lib: Library, answer: Answer) -> Answer:
+    """A list of actions due before today, with the items the updates call delivered that no
+    row of the table is matched to: none of the rows listed is marked delivered, though some
+    may be."""
+    unmatched = [s for s in _latest_statuses(lib, "delivered") if not (s.link and lib.row_id(s.link))]
     evidence = next((s for s in unmatched if s.evidence), None)
     passage = lib.passage_quoting(evidence.doc, evidence.evidence) if evidence is not None else None
     if answer.abstained or passage is None:
@@ -180,18 +183,16 @@ def with_unmatched_deliveries(lib: Library, answer: Answer) -> Answer:
     answer.citations.append(lib.passage_citation(passage, 1.0, quote=evidence.evidence))
     codes = ", ".join(s.code for s in unmatched)
     answer.text += (
-        f"\nThe updates report {codes} as delivered without naming their actions, so no row above "
-        f"is marked delivered: {quoted(clean_quote(evidence.evidence))} [{len(answer.citations)}]"
+        f"\nThe updates report {codes} as delivered, and none is matched to a row of the plan's "
+        f"table, so no row above is marked delivered: {quoted(clean_quote(evidence.evidence))} "
+        f"[{len(answer.citations)}]"
     )
     return answer
 
 
 def status_list_answer(lib: Library, question: str, status: str) -> Answer | None:
     """Which items the updates call delivered (or in progress), with the sentences that say so."""
-    latest: dict[str, StatusItem] = {}
-    for item in sorted(lib.statuses, key=lambda s: s.date):
-        latest[item.code] = item
-    items = sorted((s for s in latest.values() if s.status == status), key=lambda s: s.number)
+    items = _latest_statuses(lib, status)
     if not items:
         return None
     citations: list[Citation] = []
