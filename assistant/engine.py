@@ -21,6 +21,7 @@ from .ingest.actions import ActionFilter, ActionRow, matches
 from .ingest.items import DocumentRecord
 from .ingest.status import StatusItem
 from .ingest.uploads import Preview
+from .words import fold
 
 
 class Assistant:
@@ -111,9 +112,9 @@ class Assistant:
 
         def mend(match: re.Match) -> str:
             word = match.group(0)
-            if lexicon.knows(word.lower()):
+            if lexicon.knows(fold(word)):
                 return word
-            return lexicon.correct(word.lower()) or word
+            return lexicon.correct(fold(word)) or word
 
         return re.sub(r"[^\W\d_]+", mend, text)
 
