@@ -15,8 +15,9 @@ from collections.abc import Iterable
 
 TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")  # letters and digits, any script; codes keep - and /
 # with the negations people type without their apostrophe ("dont" is not a misspelt "done"),
-# what a chat opens or closes with ("ok, and when is it due?", "thanks, who owns it pls"), and
-# the vague nouns that stand for a topic without naming one ("the plastic waste stuff")
+# what a chat opens or closes with ("ok, and when is it due?", "thanks, who owns it pls"), the
+# vague nouns that stand for a topic without naming one ("the plastic waste stuff"), and the
+# words that say how much of a list is wanted ("the complete list", "full", "whole", "already")
 STOPWORDS = frozenset(
     """a about all already also am an and any anything are arent as at be been being both but by can cant
     complete could couldnt did didnt do does doesnt dont each entire everything for from full

@@ -23,6 +23,8 @@ ASKS_COUNTRIES = re.compile(
 )
 
 
+# what "the official ..." is when it is no person: "the official body", "its official name"
+_NOT_A_PERSON = "body|bodies|name|document|position|website|language"
 # "who chaired", "who was the secretary general", "which official", "the name of the officer"
 ASKS_PERSON = re.compile(
     r"\bwho\b.*\b(?:chair(?:ed|s)?|moderat(?:ed|es)|secretary[- ]general|minister|director|"
@@ -31,8 +33,16 @@ ASKS_PERSON = re.compile(
     # "who was the Azerbaijani customs official that ...": a person; not "the official body", nor
     # "the officer responsible for X", a role the table gives as a body or a team
     r"\bwho(?:'s| (?:is|was|are|were))? the (?:\w+ ){0,3}?(?:official|officer|person|expert|consultant|"
-    r"individual)s?\b(?! (?:body|bodies|name|document|position|website|language)s?\b)"
+    rf"individual)s?\b(?! (?:{_NOT_A_PERSON})s?\b)"
     r"(?! (?:responsible|in charge|leading|for)\b)",
+    re.IGNORECASE,
+)
+# "who is the contact person for X?", "which officer handles X?": someone, where the table names
+# a body and a team (wider than ASKS_PERSON: a role, "the officer responsible for X", is someone)
+ASKS_SOMEONE = re.compile(
+    r"\bcontact\b|\bfocal point\b|\bname of the\b|"
+    r"\b(?:which|what|the) (?:\w+ ){0,2}?(?:person|officer|official|staff member|individual)s?\b"
+    rf"(?!\s+(?:{_NOT_A_PERSON})s?\b)",
     re.IGNORECASE,
 )
 # "where was it held", "where and when is the conference", "in which city": a place, not a

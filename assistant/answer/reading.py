@@ -133,7 +133,7 @@ OVERDUE = re.compile(
     r"missed (?:its|their|the) deadlines?)\b",
     re.IGNORECASE,
 )
-_WHY = re.compile(r"^\W*(?:why|how come)\b", re.IGNORECASE)
+WHY = re.compile(r"^\W*(?:why|how come)\b", re.IGNORECASE)  # a question asking for a reason
 
 # words that refer to what was said before: "the regional workshop one", "the same", "who else"
 REFERRING = frozenset("it its that this they them those these one ones same else".split())
@@ -329,7 +329,7 @@ class Reader:
         first = True
         # and the words naming a document it asks within ("what does the 2025 update say
         # about GCAP-2?"): the document is a filter, not what the question is about
-        patterns = (_SET_ASIDE, UPDATE, DATED_DOCUMENT, *(() if _WHY.search(question) else (OVERDUE,)))
+        patterns = (_SET_ASIDE, UPDATE, DATED_DOCUMENT, *(() if WHY.search(question) else (OVERDUE,)))
         aside = [m.span() for pattern in patterns for m in pattern.finditer(question)]
         for match in TOKEN.finditer(question):
             token = match.group(0)
@@ -482,7 +482,7 @@ class Reader:
         reading.acronym = _asked_acronym(question)
         reading.spell_out = re.search(_SPELL_OUT, question, re.IGNORECASE) is not None
         dates = _dates(text)
-        if not any(dates.values()) and OVERDUE.search(text) and not _WHY.search(question):
+        if not any(dates.values()) and OVERDUE.search(text) and not WHY.search(question):
             dates["due_before"] = date.today().isoformat()  # the plan's dates that have passed
             reading.overdue = True
         if reading.route == "when" and any(dates.values()) and not _topic_beyond_dates(reading):

@@ -18,9 +18,17 @@ from ..ingest.timeframes import DATE, MONTHS, describe_due
 from ..words import fold, keys_of
 from .abstention import Evidence
 from .library import Library
-from .names import ASKS_COUNTRIES, ASKS_PERSON, ASKS_PLACE, names_a_country, names_a_person, names_a_place
+from .names import (
+    ASKS_COUNTRIES,
+    ASKS_PERSON,
+    ASKS_PLACE,
+    ASKS_SOMEONE,
+    names_a_country,
+    names_a_person,
+    names_a_place,
+)
 from .precedents import WEIGHT as PRECEDENT_WEIGHT
-from .reading import Reading
+from .reading import WHY, Reading
 from .rendering import FIELDS, Answer, Citation, clean_quote, fields_text, quoted
 from .search import Hit
 
@@ -100,7 +108,7 @@ def checked(reading: Reading, answer: Answer, lib: Library) -> Answer:
     or team the row names. A claim naming nothing the field holds gets the field alone."""
     if answer.route != "field" or answer.abstained or not _CLAIM.search(reading.question):
         return answer
-    field = tuple(answer.subject.get("fields") or ())[:1]
+    field = _field_given(answer)
     names = [name for name in _CLAIMED.get(field[0] if field else "", ()) if getattr(reading.where, name)]
     # two dates are two claims ("the Handbook is due June 2023 and its update June 2024"),
     # perhaps about two rows: no one verdict
@@ -115,23 +123,17 @@ def checked(reading: Reading, answer: Answer, lib: Library) -> Answer:
     return replace(answer, text=f"{'Yes' if holds else 'No'}. {answer.text}")
 
 
-# "who is the contact person for X?", "which officer handles X?": a person, where the table
-# names a body and a team (not "the official body")
-_ASKS_SOMEONE = re.compile(
-    r"\bcontact\b|\bfocal point\b|\bname of the\b|"
-    r"\b(?:which|what|the) (?:\w+ ){0,2}?(?:person|officer|official|staff member|individual)s?\b"
-    r"(?!\s+(?:body|bodies|name|document|position|website|language)s?\b)",
-    re.IGNORECASE,
-)
+def _field_given(answer: Answer) -> tuple[str, ...]:
+    """The field a row's answer gives first, as a one-tuple (none for other answers)."""
+    return tuple((answer.subject or {}).get("fields") or ())[:1]
 
 
 def as_role(reading: Reading, answer: Answer) -> Answer:
     """An owner asked for as a person ("who is the contact person for the wildlife operation?")
     is answered with the body and team the table gives, saying that it names no one."""
-    fields = tuple(answer.subject.get("fields") or ())[:1] if answer.subject else ()
-    if answer.route != "field" or answer.abstained or fields != ("owner",):
+    if answer.route != "field" or answer.abstained or _field_given(answer) != ("owner",):
         return answer
-    if not _ASKS_SOMEONE.search(reading.question):
+    if not ASKS_SOMEONE.search(reading.question):
         return answer
     return replace(answer, text=f"The table names bodies and teams, not people. {answer.text}")
 
@@ -544,7 +546,7 @@ def _figures(text: str) -> list[str]:
 
 # "why ...?" wants a sentence that gives a reason, in one of English's causal constructions
 _ASKS_REASON = re.compile(
-    r"^\W*(?:why|how come)\b|\bwhat(?:'s| is| was)? (?:holding|the reason|behind)\b", re.IGNORECASE
+    rf"{WHY.pattern}|\bwhat(?:'s| is| was)? (?:holding|the reason|behind)\b", re.IGNORECASE
 )
 _GIVES_REASON = re.compile(
     r"\b(?:because|since|as a result|due to|owing to|given (?:that|the)|recogni[sz]ing|acknowledging|"
