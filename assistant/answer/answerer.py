@@ -188,7 +188,7 @@ class Answerer:
             neighbours = {w: self.lib.lexicon.neighbours(n) for w, n in zip(need, nearest, strict=True)}
         words = self.reader.with_neighbours(words, neighbours)
         route_vector = vectors[-1] if coded != text else None
-        reading = self.reader.read(question, words, text, vectors[0], expanded, route_vector)
+        reading = self.reader.read(question, words, text, vectors[0], expanded, route_vector, coded)
         reading.precedent = self.precedents.nearest(reading.vector)
         return reading
 

@@ -305,7 +305,6 @@ class Reader:
         asked = example_words(("passage",)) - fields
         self.frame_words = fields | {w for w in asked if not lexicon.knows(w)}
         self.frame = {key(w) for w in self.frame_words}
-        self._coded: tuple[str, str] | None = None  # the last text given codes_for_names, and its codes
         # the routes whose examples ask with each frame word: "KPIs" asks for a KPI, but in an
         # owner question ("who's doing the green KPIs?") it is what the question is about
         self.asks_with: dict[str, set[str]] = {}
@@ -460,10 +459,12 @@ class Reader:
         vector: np.ndarray | None,
         expanded: str = "",
         coded: np.ndarray | None = None,
+        by_codes: str | None = None,
     ) -> Reading:
-        """`coded`: the embedding of `codes_for_names(text)`, where it differs from the text."""
+        """`by_codes`: `codes_for_names(text)`, when the caller has it already; `coded`: its
+        embedding, where it differs from the text."""
         # the router and the filters read bodies and teams as the examples write them: by their codes
-        by_codes = self.codes_for_names(text)
+        by_codes = self.codes_for_names(text) if by_codes is None else by_codes
         routes = self.router.probabilities(by_codes, vector if coded is None else coded)
         extra = expanded[len(text) :]  # "(Standard Operating Procedures)" added for "SOPs"
         expansions = tuple(
@@ -495,18 +496,12 @@ class Reader:
 
     def codes_for_names(self, text: str) -> str:
         """The text with each body or team the documents spell out written as its code, and
-        each one named by words whose initials spell its code ("the Enforcement Committee").
-        The last text's is kept: the answerer and the router both ask for it."""
-        last = self._coded
-        if last is not None and last[0] == text:
-            return last[1]
-        coded = text
+        each one named by words whose initials spell its code ("the Enforcement Committee")."""
         for long, short in self.spelled.items():
-            coded = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, coded, flags=re.IGNORECASE)
-        for short, long in named_by_initials(coded, self.bodies | self.teams).items():
-            coded = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, coded)
-        self._coded = (text, coded)  # one tuple, swapped whole: safe between threads
-        return coded
+            text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, text, flags=re.IGNORECASE)
+        for short, long in named_by_initials(text, self.bodies | self.teams).items():
+            text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(long)}\b", short, text)
+        return text
 
     def names_of(self, code: str, question: str) -> list[str]:
         """The words that may name a body or team in a question: its code, the long form the
