@@ -118,6 +118,11 @@ UPDATE = re.compile(
 )
 # "the 2025 document": that year's documents, of any kind
 DATED_DOCUMENT = re.compile(r"\b20\d\d\s+(?:document|paper|text|version)\b", re.IGNORECASE)
+# "in the annex table", "of the GCAP's action table": where to look (the rows), not what about
+_THE_TABLE = re.compile(
+    r"\b(?:in|from|of|on|under)\s+(?:the|its|this|that)\s+(?:[\w']+\s+){0,2}?(?:table|matrix)\b",
+    re.IGNORECASE,
+)
 # what a question sets aside ("the first version (not the later update)", "apart from the
 # definition, what else..."): its words are not what the question is about
 _SET_ASIDE = re.compile(
@@ -328,7 +333,8 @@ class Reader:
         first = True
         # and the words naming a document it asks within ("what does the 2025 update say
         # about GCAP-2?"): the document is a filter, not what the question is about
-        patterns = (_SET_ASIDE, UPDATE, DATED_DOCUMENT, *(() if WHY.search(question) else (OVERDUE,)))
+        overdue = () if WHY.search(question) else (OVERDUE,)
+        patterns = (_SET_ASIDE, UPDATE, DATED_DOCUMENT, _THE_TABLE, *overdue)
         aside = [m.span() for pattern in patterns for m in pattern.finditer(question)]
         for match in TOKEN.finditer(question):
             token = match.group(0)
@@ -586,7 +592,8 @@ class Reader:
             # and "the GCAP", by their long forms, would otherwise name "Foster Customs cooperation"
             title_keys = {key(t) for t in re.findall(r"[a-z]+", title.lower()) if not self.lexicon.common(t)}
             share = sum(w.weight for w in topic if set(w.keys) & title_keys) / total
-            if share > best_share:
+            # a title two columns share ("Research": section SP4 and a topic): the column named
+            if share > best_share or (share == best_share > 0 and name == "topic"):
                 best, best_share = (name, value), share
         if best is None or best_share < 0.5:
             return where

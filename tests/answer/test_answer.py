@@ -230,6 +230,12 @@ def test_sections_and_objectives_by_their_titles(assistant):
     assert sorted(c.row.row for c in topic.citations) == sorted(r.row for r in rows if r.topic == "Waste")
     on_waste = assistant.ask("Which actions are on waste?")
     assert len(on_waste.citations) > len(topic.citations)
+    # "in the annex table" says where to look, not what about; "Research" titles a section
+    # (3 rows) and a topic (2): the column the question names
+    research_topic = assistant.ask("which actions sit under the Research topic in the annex table?")
+    assert sorted(c.row.row for c in research_topic.citations) == sorted(
+        r.row for r in rows if r.topic == "Research"
+    )
 
 
 def test_a_list_about_two_topics_joined_by_and_or_or_lists_the_rows_about_either(assistant):
