@@ -20,7 +20,7 @@ TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")  # letters and digits, any script
 # words that say how much of a list is wanted ("the complete list", "full", "whole", "already")
 STOPWORDS = frozenset(
     """a about all already also am an and any anything are arent as at be been being both but by can cant
-    complete could couldnt did didnt do does doesnt dont each entire everything for from full
+    complete could couldnt did didnt do does doesnt dont each entire every everything for from full
     further get gets getting got gotten had hadnt has hasnt have havent hello hey hi how i if im
     in into is isnt it its just me more most much my no nor not now of off ok okay on once only
     or other our out over own please pls plz said same say should shouldnt so some something

@@ -77,6 +77,8 @@ _ASKS_WHETHER = re.compile(
     r"^\W*(?:is|are|was|were|does|do|did|has|have|will)\b(?!\s+(?:there|you)\b)(?!.*\bany)", re.IGNORECASE
 )
 _ITEMS = re.compile(r"\bGCAPs?\b|\bitems?\b", re.IGNORECASE)
+# what the table's rows are called: a word naming what is listed, not what it is about
+_ROWS_NAME = re.compile(r"(?:actions?|items?|tasks?|activit(?:y|ies)|entr(?:y|ies)|rows?|things?)$")
 # a question narrowing the list just given: "which of those", "and only ...", "what about ..."
 _NARROWS = re.compile(
     r"\b(?:those|these|them|of which|the ones|which ones)\b|"
@@ -329,8 +331,9 @@ class Answerer:
         field the router leans to: no one action is its subject."""
         where = reading.where
         codes = [c for c in (where.body, where.team, where.involved) if c]
-        # nor does a filter with no topic word beside it: "list the high priority actions"
-        only_a_filter = where != ActionFilter() and not reading.topic
+        # nor does a filter with no topic word beside it but the rows' own name: "list the high
+        # priority actions", "all the priority A items"
+        only_a_filter = where != ActionFilter() and all(_ROWS_NAME.match(w.text) for w in reading.topic)
         # "when was the plan adopted by the Council?" is about an event the router reads as prose
         if not (codes or only_a_filter) or reading.routes["passage"] >= 0.5 or asks_meaning(reading.question):
             return False

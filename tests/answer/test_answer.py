@@ -816,6 +816,9 @@ def test_a_filter_with_no_topic_beside_it_lists_its_rows(assistant):
     the router leaning (0.52) to a priority question. No topic word, no one action: the rows."""
     answer = assistant.ask("list the high priority actions")
     assert answer.route == "list" and answer.text.startswith("11 action(s) match priority A")
+    # the rows by another of their names, and "every", are not what the rows are about
+    items = assistant.ask("every priority B item, thanks")
+    assert items.route == "list" and items.text.startswith("18 action(s) match priority B")
 
 
 def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
