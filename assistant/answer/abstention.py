@@ -108,12 +108,17 @@ class Calibration:
             self.examples = np.load(path.with_name(labelled["file"]), allow_pickle=False).astype(np.float32)
         self.prior = float(self.unanswered.mean()) if len(self.unanswered) else 0.0
 
-    def neighbours(self, vector: np.ndarray | None) -> dict[str, float]:
-        """The evidence of the labelled questions near a question's vector; without the model
-        that embedded them, the dev split's share and no nearest one."""
+    def neighbours(self, vector: np.ndarray | None, *also: np.ndarray) -> dict[str, float]:
+        """The evidence of the labelled questions near a question's vector (with `also`, near
+        the mean direction of them all: a question read two ways); without the model that
+        embedded them, the dev split's share and no nearest one."""
         if self.examples is None or vector is None:
             return {"alike_unanswered": self.prior, "nearest_unanswered": 0.0}
-        similarity = self.examples @ np.asarray(vector, dtype=np.float32)  # once, for both
+        vector = np.asarray(vector, dtype=np.float32)
+        if also:
+            vector = vector + np.sum(np.asarray(also, dtype=np.float32), axis=0)
+            vector /= np.linalg.norm(vector)
+        similarity = self.examples @ vector  # once, for both
         return {
             "alike_unanswered": _alike(similarity, self.unanswered),
             "nearest_unanswered": _nearest(similarity, self.unanswered),

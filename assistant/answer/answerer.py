@@ -260,14 +260,16 @@ class Answerer:
             return None
         return gcap_answer(self.lib, reading.question, lead.paragraph, reading)
 
-    def _decide(self, reading: Reading, draft: Answer, hits: list[Hit]) -> Answer:
+    def _decide(self, reading: Reading, draft: Answer, hits: list[Hit], own: Reading | None = None) -> Answer:
         """The calibrated decision: the draft answer stands, or the documents do not answer (a
-        draft that already says so, "the 2025 update does not mention ...", stands as it is)."""
+        draft that already says so, "the 2025 update does not mention ...", stands as it is).
+        A follow-up read with the previous turn is compared with the labelled questions by its
+        `own` words too: "what is the committee asked to do with it?" after "did the PTC
+        endorse the Baku Declaration?" is not the unanswered question its context is near."""
         if draft.abstained:
             return draft
-        evidence = replace(
-            evidence_of(reading, draft, self.lib), **self.calibration.neighbours(reading.vector)
-        )
+        vectors = (reading.vector, own.vector) if own is not None else (reading.vector,)
+        evidence = replace(evidence_of(reading, draft, self.lib), **self.calibration.neighbours(*vectors))
         answers, probability = self.calibration.answers(evidence)
         answer = draft if answers else abstain(reading.question, hits, None, self.lib)
         answer.confidence, answer.evidence = probability, evidence
@@ -524,7 +526,7 @@ class Answerer:
         hits = self._nearest(combined)
         draft = self._field_or_passage(combined, hits, focus=reading)
         draft.question = question
-        answer = self._decide(combined, draft, hits)
+        answer = self._decide(combined, draft, hits, own=reading)
         if not answer.abstained:
             answer.route = "follow-up"
         return answer

@@ -1080,6 +1080,15 @@ def test_a_follow_up_asks_for_the_kind_of_thing_its_own_words_ask_for(assistant)
     assert not adopted.abstained and "Baku Declaration on Green Customs" in adopted.text.split("[1]")[0]
 
 
+def test_a_follow_up_is_weighed_against_questions_like_its_own_words(assistant):
+    """Whether the PTC endorsed the Baku Declaration is not in the documents, and the labelled
+    questions near it say so; what the committee is invited to do with it is. The follow-up is
+    compared with the labelled questions as they were: by its own words."""
+    endorsed = assistant.ask("did the PTC endorse the Baku declaration?")
+    invited = assistant.ask("what is the committee invited to do with it then?", [endorsed])
+    assert not invited.abstained and "endorse the Declaration" in invited.text.split("[1]")[0]
+
+
 def test_a_follow_up_after_an_abstention_still_follows_what_was_asked(assistant):
     """The documents do not say who designed the survey, but they do give its deadline."""
     unknown = assistant.ask("Who designed the 2025 green customs survey?")
