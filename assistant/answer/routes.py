@@ -240,7 +240,9 @@ def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None 
     if reading is not None:
         parts = _led_by_the_answer(lib, reading, item, parts)
         # "who's got it at the Secretariat?": the card's line naming who is responsible leads
-        if listed is not None and item.responsible and reading.asked_fields[:1] == ("owner",):
+        # (not "who's paying for it?", which asks for a payer, not an owner)
+        asks_owner = reading.asked_fields[:1] == ("owner",) and wanted_kind(reading) is None
+        if listed is not None and item.responsible and asks_owner:
             parts.sort(key=lambda part: part[2].id != listed.id)
     said = [(f"{text} [{{n}}]", lib.passage_citation(p, 1.0, quote=quote)) for text, quote, p in parts]
     # a field of the plan's row asked for ("what's the KPI for GCAP-19?"): the row first, the
@@ -302,15 +304,22 @@ def _led_by_the_answer(
     where = [passage for _, _, passage in parts] + [passage for passage, _ in others]
     lift = [0.0 if p.paragraph == item.code else PRECEDENT_WEIGHT * reading.precedent.of(p.id) for p in where]
     meaning = lib.sentence_vectors(texts) @ reading.vector
+    # a sentence holding the kind of thing asked comes first ("who offered to fund it?": the
+    # one naming a payer, "when ...?" one with a date): an answer led by one without it is
+    # refused for lacking it
+    wanted = wanted_kind(reading)
     closeness = [
-        float(m) + reading.coverage(keys_of(text), leaving=code) + up
+        (
+            bool(wanted) and _has_kind(text, wanted, reading.question),
+            float(m) + reading.coverage(keys_of(text), leaving=code) + up,
+        )
         for m, text, up in zip(meaning, texts, lift, strict=True)
     ]
     card, found = closeness[: len(parts)], closeness[len(parts) :]
-    parts = [parts[i] for i in sorted(range(len(parts)), key=lambda i: -card[i])]
-    if not found or max(found) <= max(card, default=0.0):
+    parts = [parts[i] for i in sorted(range(len(parts)), key=lambda i: card[i], reverse=True)]
+    if not found or max(found) <= max(card, default=(False, 0.0)):
         return parts
-    passage, sentence = others[int(np.argmax(found))]
+    passage, sentence = others[max(range(len(found)), key=found.__getitem__)]
     return [(quoted(clean_quote(sentence)), sentence, passage), *parts]
 
 
@@ -566,6 +575,24 @@ _ASKS_MONEY = re.compile(
     r"\bhow much\b(?:\s+\w+){0,4}?\s+(?:money|contribut\w*|pay\w*|spen[dt]\w*|donat\w*|invest\w*|fund\w*)\b",
     re.I,
 )
+# who pays: "who's paying for X?", "who offered to fund it?", "somebody will pay for it?",
+# "which donor is financing X?";
+# answered by a text that speaks of money (a body in charge of an action is no payer)
+_ASKS_FUNDER = re.compile(
+    r"(?:\bwho(?:['’]?s|['’]d|\s+(?:is|are|was|were|has|have|had|will|would|might|could|should|said))?|"
+    r"\b(?:some|any)(?:one|body)|\bwhich (?:donor|partner|organi[sz]ation|programme|program|funder)s?)\b"
+    r"(?:\s+[\w']+){0,4}?\s+(?:pay(?:s|ing)?|paid|fund(?:s|ing|ed)?|financ\w*|bankroll\w*|sponsor\w*|"
+    r"putting up the money|put up the money)\b",
+    re.I,
+)
+# someone paying, not funding as a condition ("depending on available funding"): "funded by",
+# "interest in funding", "offered to pay", "will finance", "a donor"
+_FUNDS = re.compile(
+    r"\b(?:funded|financed|sponsored|paid|supported) by\b|\b(?:funding|money|contributions?) from\b|"
+    r"\b(?:interest in|offer(?:s|ed)? to|agreed to|commit(?:s|ted)? to|will|would) "
+    r"(?:fund|financ|pay|sponsor|bankroll)\w*|\bdonors?\b",
+    re.I,
+)
 _CURRENCY = r"(?:[€$£]|\b(?:EUR|USD|CHF|GBP|euros?|dollars?|(?:Swiss )?francs?)\b)"
 _MONEY = re.compile(rf"{_CURRENCY}\s?\d|\d[\d,.]*(?:\s?(?:million|billion|m|k))?\s?{_CURRENCY}", re.I)
 
@@ -582,7 +609,7 @@ def _under_heading(reading: Reading, heading: str, sentence: str) -> str:
 
 
 # kinds of answer no column of the action table holds: a row gives them in its words, if at all
-NOT_A_COLUMN = ("country", "person", "money", "place")
+NOT_A_COLUMN = ("country", "person", "money", "funder", "place")
 
 
 _NO_FIGURE = {"when", "priority", "status"}  # fields whose value is never a count
@@ -592,10 +619,12 @@ _NAMES_A_FIELD = re.compile(
 
 
 def wanted_kind(reading: Reading) -> str | None:
-    """The kind of thing a question asks for when it is money, a figure, a country, a person,
-    a place or a date."""
+    """The kind of thing a question asks for when it is money, a payer, a figure, a country, a
+    person, a place or a date."""
     if _ASKS_MONEY.search(reading.question):
         return "money"
+    if _ASKS_FUNDER.search(reading.question):
+        return "funder"
     # "how much important is X, what priority?" (a delegate's English) asks for a field, and
     # a date, a priority or a status is never a figure; the question must name it, not only
     # lean to it ("how many places does each Member get?" is a count, whatever the router says)
@@ -619,6 +648,8 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
         return bool(set(_figures(text)) - set(_figures(question)))
     if kind == "money":
         return bool(_MONEY.search(text))
+    if kind == "funder":
+        return bool(_FUNDS.search(text))
     if kind == "country":
         return names_a_country(text)
     if kind == "person":
@@ -631,8 +662,9 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
 def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
     """Whether the answer's lead lacks the kind of thing asked: a figure for "how many", a
     country for "which countries", a person for "who chaired", a sum for "what budget", a
-    place for "where was it held", a date for "when". A row's lead is the field it gives, up
-    to its citation marker, or for a country, a person, a sum or a place the row as quoted; a
+    payer for "who is paying for it?", a place for "where was it held", a date for "when". A
+    row's lead is the field it gives, up to its citation marker, or for a country, a person, a
+    sum, a payer or a place the row as quoted; a
     list's, its rows with their fields (a row always has its timeframe, given or not: "when"
     is never missing there)."""
     wanted = wanted_kind(reading)

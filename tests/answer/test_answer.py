@@ -830,6 +830,25 @@ def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
     assert hosted.abstained and hosted.evidence.kind_missing == 1
 
 
+def test_who_pays_is_answered_by_a_payer_never_by_the_body_in_charge(assistant):
+    """The table's body in charge runs an action; it is not said to pay for it. Only the update
+    names a would-be payer, for GCAP-2, and that sentence leads, ahead of the item's card
+    (which a "who" question otherwise puts first for the Secretariat's owner)."""
+    for question in (
+        "who pays for the waste SOPs?",
+        "who's financing the wildlife work under the INAMA project?",
+    ):
+        assert assistant.ask(question).abstained, question
+    payer = assistant.ask("who'd be paying for the GCAP-2 work, then?")
+    assert not payer.abstained
+    assert "SECO-WCO Global Trade Facilitation Programme" in payer.text.split("[1]")[0]
+    # the owner is still the card's line
+    owner = assistant.ask("who is responsible for GCAP-2?")
+    assert (
+        owner.text.split("[1]")[0].startswith("GCAP-2:") and "Responsible: CBD" in owner.text.split("[1]")[0]
+    )
+
+
 def test_a_body_named_alone_is_no_answer_to_who_chairs_it(assistant):
     """A body's rows answer what it does, not who chairs it or which Member proposed
     something: no column holds a person or a country."""
