@@ -58,7 +58,11 @@ _ROW = re.compile(
 _UNASSIGNED = re.compile(
     r"\bno(?:body| one|-one)? (?:owner|body|one in charge|lead)\b|\bnot (?:yet )?assigned\b|\bunassigned\b|"
     r"\bnobody (?:is )?in charge\b|"
-    r"\b(?:without|(?:do|does)(?: not|n[’']t) have) (?:an? )?(?:owner|body in charge|lead)\b",
+    r"\b(?:without|(?:do|does)(?: not|n[’']t) have) (?:an? )?(?:owner|body in charge|lead)\b|"
+    # "the body-in-charge column left blank", "an empty owner cell"
+    r"\b(?:owner|body[- ]in[- ]charge|lead)(?: (?:column|cell|field|box))?(?: (?:is|are|was|were|left|"
+    r"still|simply|just))* (?:blank|empty|missing|unfilled)\b|"
+    r"\b(?:blank|empty|unfilled) (?:owner|body[- ]in[- ]charge|lead)\b",
     re.IGNORECASE,
 )
 _SO = re.compile(r"\b(SO\s?[1-4]|ORG)\b")

@@ -368,7 +368,11 @@ def test_actions_with_no_body_in_charge_are_listed_as_the_actions_page_filters_t
 
     rows = assistant.answerer().lib.rows
     unassigned = sorted(i for i, r in rows.items() if r in select(list(rows.values()), bodies=[NOT_ASSIGNED]))
-    for question in ("which actions have no owner?", "which actions don't have a body in charge yet"):
+    for question in (
+        "which actions have no owner?",
+        "which actions don't have a body in charge yet",
+        "which rows have an empty owner cell",  # the cell, in the table's words
+    ):
         answer = assistant.ask(question)
         assert answer.route == "list" and sorted(answer.subject["rows"]) == unassigned, answer.text[:200]
         assert answer.text.startswith(f"{len(unassigned)} action(s) match no body in charge named")
