@@ -5,7 +5,7 @@ statuses, a GCAP item), whether it leans on the previous turn, and its language.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -579,7 +579,26 @@ class Reader:
             n for v in (where.body, where.team, where.involved) if v for n in self.names_of(v, reading.text)
         ]
         named = {fold(t) for n in names for t in TOKEN.findall(n)}
-        topic = [w for w in reading.topic if w.matches and w.how != "neighbour" and w.text not in named]
+        # a title's words half the documents use ("Customs") name no one section: "the WCO"
+        # and "the GCAP", by their long forms, would otherwise name "Foster Customs cooperation"
+        titles = {
+            (name, value): {
+                key(t) for t in re.findall(r"[a-z]+", title.lower()) if not self.lexicon.common(t)
+            }
+            for name, value, title in self.categories
+        }
+        every_title = set().union(*titles.values())
+
+        def own(w: Word) -> Iterable[str]:  # a stand-in near in meaning names no title; a derived form does
+            return (key(w.text),) if w.how == "neighbour" else w.keys
+
+        topic = [
+            w
+            for w in reading.topic
+            if w.matches
+            and w.text not in named
+            and (w.how != "neighbour" or _names_title(own(w), every_title))
+        ]
         # a name the documents never use ("COP30 in Belem") is part of what is asked, and no title's
         unknown_names = [w for w in reading.topic if w.name and not w.matches]
         total = sum(w.weight for w in topic + unknown_names)
@@ -589,19 +608,27 @@ class Reader:
         # a topic of the table only when the question names that column ("the waste topic"):
         # "which actions are on waste?" asks for every action about waste, whatever its topic
         topics = re.search(r"\b(?:topic|theme)s?\b", reading.question, re.IGNORECASE) is not None
-        for name, value, title in self.categories:
+        for name, value in titles:
             if name == "topic" and not topics:
                 continue
-            # a title's words half the documents use ("Customs") name no one section: "the WCO"
-            # and "the GCAP", by their long forms, would otherwise name "Foster Customs cooperation"
-            title_keys = {key(t) for t in re.findall(r"[a-z]+", title.lower()) if not self.lexicon.common(t)}
-            share = sum(w.weight for w in topic if set(w.keys) & title_keys) / total
+            share = sum(w.weight for w in topic if _names_title(own(w), titles[name, value])) / total
             # a title two columns share ("Research": section SP4 and a topic): the column named
             if share > best_share or (share == best_share > 0 and name == "topic"):
                 best, best_share = (name, value), share
         if best is None or best_share < 0.5:
             return where
         return ActionFilter(**{**where.__dict__, best[0]: best[1]})
+
+
+def _names_title(keys: Iterable[str], title_keys: set[str]) -> bool:
+    """Whether a word is one of a title's, in any form or derived from the same stem: "the
+    communication section" is SP5 "Communicate" (a shared start of six letters or more,
+    the whole of the shorter word)."""
+    return any(
+        k == t or (min(len(k), len(t)) >= 6 and (k.startswith(t) or t.startswith(k)))
+        for k in keys
+        for t in title_keys
+    )
 
 
 _LONG_STOPWORDS = tuple(sorted(w for w in STOPWORDS if len(w) >= 4))

@@ -221,6 +221,14 @@ def test_a_field_asked_of_a_topic_lists_every_row_on_it(assistant):
 def test_sections_and_objectives_by_their_titles(assistant):
     research = assistant.ask("whats in the research part of the plan?")
     assert {c.row.section.split(".")[0] for c in research.citations} == {"SP4"}
+    # a title by a word derived from its own ("researchers" for Research), even one the
+    # documents never use ("communication" for SP5 "Communicate")
+    for question, section in (
+        ("list what falls under the researchers' section", "SP4"),
+        ("what is there in the communication section of the table?", "SP5"),
+    ):
+        answer = assistant.ask(question)
+        assert answer.route == "list" and answer.text.split(":")[0].endswith(f"section {section}"), question
     revenue = assistant.ask("which actions support revenue collection")
     assert revenue.citations and all("SO2" in c.row.strategic_objectives for c in revenue.citations)
     # the table's topic column, when the question names it; without it, every action on waste
