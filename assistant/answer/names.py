@@ -16,9 +16,10 @@ from ..words import fold
 from .lexicon import english_words
 
 # "which countries signed", "which member states' attaches", "what nations", "which Members",
-# "which delegation"
+# "which delegation", "which (Customs) administrations" (a Member, in the WCO's words)
 ASKS_COUNTRIES = re.compile(
-    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:countr(?:y|ies)|nations?|member\s+states?|members?|delegations?)\b",
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:countr(?:y|ies)|nations?|member\s+states?|members?|delegations?|"
+    r"administrations?)\b",
     re.IGNORECASE,
 )
 

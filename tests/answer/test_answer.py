@@ -842,6 +842,15 @@ def test_rows_a_date_chooses_are_no_answer_to_which_country(assistant):
     assert hosted.abstained and hosted.evidence.kind_missing == 1
 
 
+def test_which_administrations_asks_for_members_by_name(assistant):
+    """A Customs administration is a Member, in the WCO's words: "which administrations"
+    is answered by a text naming countries, and refused by a row that names none."""
+    piloting = assistant.ask("which administrations will pilot the self-assessment tool?")
+    assert piloting.abstained and piloting.evidence.kind_missing == 1
+    hosting = assistant.ask("Which administrations hosted the awareness workshops on Basel and Montreal?")
+    assert not hosting.abstained and "Lesotho and Mozambique" in hosting.text.split("[1]")[0]
+
+
 def test_who_pays_is_answered_by_a_payer_never_by_the_body_in_charge(assistant):
     """The table's body in charge runs an action; it is not said to pay for it. Only the update
     names a would-be payer, for GCAP-2, and that sentence leads, ahead of the item's card
