@@ -120,6 +120,8 @@ UPDATE = re.compile(
     r"\blatest update\b|\bprogress report\b",
     re.IGNORECASE,
 )
+# the words that set something aside, or say when, are not what is set aside
+_ASIDE_WORDS = {"except", "excluding", "rather", "apart", "instead", "later", "earlier", "first", "last"}
 # "the 2025 document": that year's documents, of any kind
 DATED_DOCUMENT = re.compile(r"\b20\d\d\s+(?:document|paper|text|version)\b", re.IGNORECASE)
 # "in the annex table", "of the GCAP's action table": where to look (the rows), not what about
@@ -214,6 +216,14 @@ class Reading:
     def field_share(self) -> float:
         """How much the router leans to a row's field over a passage or a list."""
         return sum(self.routes.get(f, 0.0) for f in FIELDS)
+
+    @cached_property
+    def set_aside(self) -> frozenset[str]:
+        """The keys of the words the question sets aside ("the first version (not the later
+        update)": update): a text using one is not what it asks for."""
+        spans = [m.group(0) for m in _SET_ASIDE.finditer(self.question)]
+        words = {fold(w) for span in spans for w in TOKEN.findall(span)}
+        return frozenset(key(w) for w in words - STOPWORDS - _ASIDE_WORDS if len(w) > 2)
 
     @property
     def topic(self) -> list[Word]:

@@ -391,13 +391,17 @@ def relevance_of(reading: Reading, hits: list[Hit]):
     """A hit's relevance to the question: meaning, plus the share of the topic it covers, plus
     a little of its keyword score (relative to the best of `hits`), which breaks ties of the
     first two in favour of the exact words ("operation" over "operational"), plus what the
-    labelled question nearest in meaning says of it (its precedent)."""
+    labelled question nearest in meaning says of it (its precedent), less a topic's worth
+    when it uses a word the question sets aside ("not the update")."""
     top = max((h.keyword or 0.0 for h in hits), default=0.0) or 1.0
 
     def relevance(hit: Hit) -> float:
-        words = reading.coverage(keys_of(hit.item.search_text or hit.item.text))
+        keys = keys_of(hit.item.search_text or hit.item.text)
+        words = reading.coverage(keys)
         precedent = PRECEDENT_WEIGHT * reading.precedent.of(hit.item.id)
-        return hit.dense + words + KEYWORD_SHARE * (hit.keyword or 0.0) / top + precedent
+        # a text using what the question sets aside loses a whole topic's worth
+        aside = 1.0 if reading.set_aside & keys else 0.0
+        return hit.dense + words + KEYWORD_SHARE * (hit.keyword or 0.0) / top + precedent - aside
 
     return relevance
 

@@ -565,6 +565,10 @@ def test_what_a_question_sets_aside_is_not_its_topic(assistant):
     assert answer.citations[0].row.action.startswith("Develop the Enforcement Handbook")
     apart = assistant.answerer().read("apart from the definition, what else was suggested for the plan?")
     assert "definition" not in {w.text for w in apart.words}
+    # and a row using it ranks below its twin that does not: the two handbook rows differ in
+    # one word, and "the update" in the question pulled its meaning toward the row saying it
+    original = assistant.ask("when is the Enforcement Handbook due, the original rather than the update?")
+    assert original.text.startswith("Timeframe: June 2023 [1]") and original.citations[0].row.row == 10
 
 
 def test_names_in_the_routers_examples_are_topic_words_in_a_question(assistant):
