@@ -312,6 +312,14 @@ class Reader:
         self.bodies = bodies
         self.teams = teams
         self.categories = categories  # (ActionFilter field, value, title): sections, SOs, topics
+        # each title's words, but those half the documents use ("Customs") and so name no one
+        # section: "the WCO" and "the GCAP", by their long forms, would otherwise name "Foster
+        # Customs cooperation"
+        self.titles = {
+            (name, value): {key(t) for t in re.findall(r"[a-z]+", title.lower()) if not lexicon.common(t)}
+            for name, value, title in categories
+        }
+        self.title_words = set().union(*self.titles.values())
         # bodies and teams by the names the documents spell them out with ("the Research and
         # Policy Unit" is RPU)
         self.spelled = {
@@ -589,15 +597,6 @@ class Reader:
             n for v in (where.body, where.team, where.involved) if v for n in self.names_of(v, reading.text)
         ]
         named = {fold(t) for n in names for t in TOKEN.findall(n)}
-        # a title's words half the documents use ("Customs") name no one section: "the WCO"
-        # and "the GCAP", by their long forms, would otherwise name "Foster Customs cooperation"
-        titles = {
-            (name, value): {
-                key(t) for t in re.findall(r"[a-z]+", title.lower()) if not self.lexicon.common(t)
-            }
-            for name, value, title in self.categories
-        }
-        every_title = set().union(*titles.values())
 
         def own(w: Word) -> Iterable[str]:  # a stand-in near in meaning names no title; a derived form does
             return (key(w.text),) if w.how == "neighbour" else w.keys
@@ -607,7 +606,7 @@ class Reader:
             for w in reading.topic
             if w.matches
             and w.text not in named
-            and (w.how != "neighbour" or _names_title(own(w), every_title))
+            and (w.how != "neighbour" or _names_title(own(w), self.title_words))
         ]
         # a name the documents never use ("COP30 in Belem") is part of what is asked, and no title's
         unknown_names = [w for w in reading.topic if w.name and not w.matches]
@@ -618,10 +617,10 @@ class Reader:
         # a topic of the table only when the question names that column ("the waste topic"):
         # "which actions are on waste?" asks for every action about waste, whatever its topic
         topics = re.search(r"\b(?:topic|theme)s?\b", reading.question, re.IGNORECASE) is not None
-        for name, value in titles:
+        for (name, value), title in self.titles.items():
             if name == "topic" and not topics:
                 continue
-            share = sum(w.weight for w in topic if _names_title(own(w), titles[name, value])) / total
+            share = sum(w.weight for w in topic if _names_title(own(w), title)) / total
             # a title two columns share ("Research": section SP4 and a topic): the column named
             if share > best_share or (share == best_share > 0 and name == "topic"):
                 best, best_share = (name, value), share

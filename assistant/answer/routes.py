@@ -580,8 +580,8 @@ _ASKS_MONEY = re.compile(
     re.I,
 )
 # who pays: "who's paying for X?", "who offered to fund it?", "somebody will pay for it?",
-# "which donor is financing X?";
-# answered by a text that speaks of money (a body in charge of an action is no payer)
+# "which donor is financing X?"; answered by a text saying someone pays (_FUNDS): a body in
+# charge of an action is no payer
 _ASKS_FUNDER = re.compile(
     r"(?:\bwho(?:['’]?s|['’]d|\s+(?:is|are|was|were|has|have|had|will|would|might|could|should|said))?|"
     r"\b(?:some|any)(?:one|body)|\bwhich (?:donor|partner|organi[sz]ation|programme|program|funder)s?)\b"
@@ -668,9 +668,8 @@ def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
     country for "which countries", a person for "who chaired", a sum for "what budget", a
     payer for "who is paying for it?", a place for "where was it held", a date for "when". A
     row's lead is the field it gives, up to its citation marker, or for a country, a person, a
-    sum, a payer or a place the row as quoted; a
-    list's, its rows with their fields (a row always has its timeframe, given or not: "when"
-    is never missing there)."""
+    sum, a payer or a place the row as quoted; a list's, its rows with their fields (a row
+    always has its timeframe, given or not: "when" is never missing there)."""
     wanted = wanted_kind(reading)
     if wanted is None:
         return False
