@@ -120,6 +120,8 @@ UPDATE = re.compile(
     r"\blatest update\b|\bprogress report\b",
     re.IGNORECASE,
 )
+# a yes-or-no question: "is it ...?", "has it been ...?"
+_ASKS_IF = re.compile(r"^\W*(?:is|are|was|were|has|have|had|did|does|do)\b", re.IGNORECASE)
 # the words that set something aside, or say when, are not what is set aside
 _ASIDE_WORDS = {"except", "excluding", "rather", "apart", "instead", "later", "earlier", "first", "last"}
 # "the 2025 document": that year's documents, of any kind
@@ -208,9 +210,17 @@ class Reading:
         """Row fields the question asks for, likeliest first (those the router gives weight):
         none for "what is the wildlife operation about?"."""
         ranked = sorted(FIELDS, key=lambda f: -self.routes.get(f, 0.0))
+        if self.asks_if_status:
+            return ("status", *(f for f in ranked if f != "status" and self.routes.get(f, 0.0) >= ASKED))
         if self.routes.get(ranked[0], 0.0) < SURE_FIELD:  # "anything on COP28?": no field stands out
             return ()
         return tuple(f for f in ranked if self.routes.get(f, 0.0) >= ASKED)
+
+    @property
+    def asks_if_status(self) -> bool:
+        """Whether it asks if a state of progress is reached ("is the wildlife operation
+        finished?", "has X been delivered yet?"): its status, whatever field the router leans to."""
+        return bool(self.where.status) and _ASKS_IF.search(self.question) is not None
 
     @property
     def field_share(self) -> float:

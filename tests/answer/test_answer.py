@@ -728,6 +728,20 @@ def test_a_gcap_question_gives_the_item_its_status_and_its_likely_row(assistant)
     assert assistant.ask("who is responsible for gcap 19").text.startswith("GCAP-19: “Develop")
 
 
+def test_whether_an_action_is_finished_is_answered_by_its_status_first(assistant):
+    """From a browser trial: "is the wildlife operation finished?" gave the plan's date, and a
+    sceptic read it as done. Whether a state is reached leads with the status, or says the
+    updates give none; the row's date follows."""
+    row = assistant.ask("is the waste SOP work complete?")
+    assert row.text.startswith("Status: no status in the updates [1]")
+    assert row.citations[0].row.action.startswith("Develop standard operating procedures for waste")
+    item = assistant.ask("has GCAP-19 been delivered yet?")
+    assert item.route == "gcap" and item.text.startswith("Status: in progress")
+    # "which items are folded into GCAP-2?" leans to status too, but asks what, not whether
+    folded = assistant.ask("which other items are being folded into gcap 2?")
+    assert not folded.text.startswith("Status:")
+
+
 def test_a_gcap_item_named_does_not_answer_what_the_documents_never_say_of_it(assistant):
     """A question naming an item the updates list is decided on the evidence like any other:
     the documents give no sum for GCAP-2, though its card mentions SECO's interest."""
