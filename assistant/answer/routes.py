@@ -659,12 +659,26 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
     if kind == "funder":
         return bool(_FUNDS.search(text))
     if kind == "country":
-        return names_a_country(text)
+        # a country; or a group of them ("SADC and EAC countries") when the question names no
+        # group itself: "which SADC countries ...?" asks for more than "SADC"
+        asked = {w.upper() for w in re.findall(r"\b[A-Za-z]{2,6}\b", question)}
+        groups = _groups_of_countries(text)
+        return names_a_country(text) or (bool(groups) and not asked & set(groups))
     if kind == "person":
         return names_a_person(text)
     if kind == "place":
         return names_a_place(text)
     return bool(DATE.search(text))
+
+
+# countries named as a group: "SADC and EAC countries", "the ASEAN Members"
+_COUNTRY_GROUP = re.compile(
+    r"\b([A-Z]{2,6})\b((?:\s*(?:,|and|&)\s*[A-Z]{2,6}\b)*)\s+(?:countries|Members|member states|region)\b"
+)
+
+
+def _groups_of_countries(text: str) -> list[str]:
+    return [g for m in _COUNTRY_GROUP.finditer(text) for g in re.findall(r"[A-Z]{2,6}", m.group(0))]
 
 
 def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:

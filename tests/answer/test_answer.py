@@ -869,6 +869,15 @@ def test_which_administrations_asks_for_members_by_name(assistant):
     assert not hosting.abstained and "Lesotho and Mozambique" in hosting.text.split("[1]")[0]
 
 
+def test_countries_named_as_a_group_answer_which_countries_unless_asked_within_it(assistant):
+    """From a browser trial: the Sida rows are "for SADC and EAC countries", an answer to which
+    countries are trained; not to which SADC countries, which the documents never list."""
+    trained = assistant.ask("which countries get training under the sida project")
+    assert not trained.abstained and "SADC and EAC countries" in trained.text
+    within = assistant.ask("which SADC countries took part in the Sida project?")
+    assert within.abstained and within.evidence.kind_missing == 1
+
+
 def test_who_pays_is_answered_by_a_payer_never_by_the_body_in_charge(assistant):
     """The table's body in charge runs an action; it is not said to pay for it. Only the update
     names a would-be payer, for GCAP-2, and that sentence leads, ahead of the item's card
