@@ -210,6 +210,16 @@ def test_a_date_asked_of_a_topic_several_rows_share_lists_them_with_their_dates(
     assert "timeframe: June 2024" in answer.text and answer.evidence.kind_missing == 0
 
 
+def test_a_field_asked_of_no_action_in_particular_lists_every_row(assistant):
+    """From a browser trial: "when are things due?" listed 26 rows chosen by closeness in
+    meaning to a question naming no action (some undated, three dated ones left out)."""
+    answer = assistant.ask("so when is stuff due?")
+    rows = assistant.answerer().lib.rows
+    assert answer.route == "list" and sorted(answer.subject["rows"]) == sorted(rows)
+    assert answer.text.startswith(f"{len(rows)} action(s) match")
+    assert "(timeframe: " in answer.text.splitlines()[1]
+
+
 def test_a_field_asked_of_a_topic_lists_every_row_on_it(assistant):
     answer = assistant.ask("What are the KPIs for waste?")
     assert answer.route == "list" and len(answer.citations) >= 3
