@@ -418,6 +418,16 @@ def best_row_and_passage(reading: Reading, hits_rows: list[Hit], hits_passages: 
     return (row, relevance(row) if row else 0.0), (passage, relevance(passage) if passage else 0.0)
 
 
+# a sentence opening on what the one before it said: "This resulted in ...", "It includes ...",
+# "They ..." (not "It was suggested that ...", which points at nothing)
+_POINTS_BACK = re.compile(
+    r"^\W*(?:This|These|Those|They|Such|It)\b"
+    r"(?!\s+(?:is|was|has been|had been|will be|would be)\s+(?:\w+ly\s+)?(?:suggested|noted|agreed|"
+    r"recommended|proposed|important|essential|crucial|expected|hoped|recalled|stressed|worth|"
+    r"necessary|clear|likely|possible|understood|considered|decided|anticipated|envisaged)\b)"
+)
+
+
 def passage_answer(
     lib: Library,
     reading: Reading,
@@ -476,9 +486,18 @@ def passage_answer(
     for score, _, _, hit, _ in chosen:
         best_of[hit.item.id] = max(best_of.get(hit.item.id, score), score)
     chosen.sort(key=lambda t: (-best_of[t[3].item.id], t[1], t[2]))
-    # the answer leads with the sentence that answers: none of its passage's before it
+    # the answer leads with the sentence that answers: none of its passage's before it, but
+    # the one its opening word points back to ("This resulted in ...", "It includes ...")
     lead = scored[0]
-    chosen = [t for t in chosen if t[3] is not lead[3] or t[2] >= lead[2]]
+    opening = lead[2]
+    if lead[4] is not None and opening > 0 and _POINTS_BACK.match(lead[4]):
+        opening -= 1
+        if not any(t[3] is lead[3] and t[2] == opening for t in chosen):
+            before = split_sentences(lead[3].item.text)[opening]
+            chosen.insert(
+                chosen.index(lead) if lead in chosen else 0, (lead[0], lead[1], opening, lead[3], before)
+            )
+    chosen = [t for t in chosen if t[3] is not lead[3] or t[2] >= opening]
     citations: list[Citation] = []
     pieces: list[tuple[int, str]] = []  # (citation index, quoted text)
     last_position: dict[int, int] = {}

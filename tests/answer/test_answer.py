@@ -1179,6 +1179,18 @@ def test_a_follow_up_after_an_abstention_still_follows_what_was_asked(assistant)
     assert missing.abstained and assistant.ask("who owns it?", [missing]).abstained
 
 
+def test_a_lead_pointing_back_comes_with_the_sentence_it_points_to(assistant):
+    """ "This resulted in the development of the GCAP ..." alone leaves a reader asking what
+    "this" is: the sentence before it in its paragraph comes first; "It was suggested that"
+    points at nothing and leads alone."""
+    answer = assistant.ask("how many concrete items ended up in the GCAP?")
+    lead = answer.text.split("[1]")[0]
+    assert lead.startswith("The decision to devise an action plan") and "40 concrete action items" in lead
+    _quotes_are_verbatim(answer)
+    suggested = assistant.ask("apart from pinning down the definition, what else was suggested for the plan?")
+    assert suggested.text.startswith("It was suggested that the future Action Plan")
+
+
 def test_passage_answers_quote_their_passages_verbatim(assistant):
     for question in load_questions(split="dev"):
         if question.scored_as_answerable and not question.history:
