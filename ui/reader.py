@@ -34,7 +34,7 @@ def split_list(text: str) -> tuple[str, list[str]]:
 
 def blocks(passages) -> list[Block]:
     """Headings once (a passage that starts with its own heading is not preceded by it twice),
-    paragraph numbers once per paragraph, and lists as lists."""
+    paragraph numbers and item codes once per paragraph, and lists as lists."""
     out: list[Block] = []
     section = paragraph = None
     for passage in passages:
@@ -51,6 +51,9 @@ def blocks(passages) -> list[Block]:
         label = ""
         if passage.paragraph and passage.paragraph != paragraph:
             label = f"**{escape(passage.paragraph)}.** "
+            # an item that opens with its own code ("GCAP-25 Collect ...") is labelled by it once
+            if re.match(rf"{re.escape(passage.paragraph)}\b", text):
+                text = text[len(passage.paragraph) :].lstrip(" :.")
         paragraph = passage.paragraph or None
         lead, items = split_list(text)
         body = label + escape(lead)

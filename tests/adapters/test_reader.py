@@ -29,6 +29,13 @@ def test_paragraph_numbers_and_headings_are_shown_once():
     assert shown[-1].markdown == "*Footnote 1:* The input received was marked in red\\."
 
 
+def test_an_item_opening_with_its_own_code_is_labelled_by_it_once():
+    """From a browser trial: the update's items read "GCAP-25. GCAP-25 Collect ..."."""
+    item = passage(1, "GCAP-25 Collect experiences in implementing disruptive technology", "II.", "GCAP-25")
+    shown = blocks([item])[-1].markdown
+    assert shown == "**GCAP\\-25.** Collect experiences in implementing disruptive technology"
+
+
 def test_an_inline_list_becomes_a_list_and_a_dash_in_a_sentence_does_not():
     lead, items = split_list("The related SDG are, in particular: - SDG 2: End hunger. - SDG 3: Health.")
     assert lead == "The related SDG are, in particular:"
