@@ -88,8 +88,11 @@ class Lexicon:
         found = process.extract(
             word, self._spellings, scorer=distance.OSA.distance, score_cutoff=limit, limit=20
         )
-        if found:  # the fewest edits, then the word the index uses most
-            return min(found, key=lambda m: (m[1], -self.docs.get(m[0], 0), m[0]))[0]
+        if found:  # the fewest edits, the word the index uses most, then a letter left out
+            # (the likeliest slip: "happend" is "happened" before it is "happen")
+            return min(
+                found, key=lambda m: (m[1], -self.docs.get(m[0], 0), len(m[0]) != len(word) + 1, m[0])
+            )[0]
         # another form of a long word the stemmer does not join ("symposiums", "symposia"): the
         # two differ only in their last letters, so "counterfeit" is no form of "countering"
         if len(word) >= 7:
