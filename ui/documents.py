@@ -94,7 +94,8 @@ if not shown_by_default and (params.get("doc") != doc or params.get("page") != s
     st.query_params.from_dict({"doc": doc, "page": str(page), **mark})
 
 marked = False
-for block in blocks([p for p in passages if p.page == page]):
+units = {s.code: s.responsible for s in assistant.status_items() if s.doc == doc and s.responsible}
+for block in blocks([p for p in passages if p.page == page], units):
     if target is not None and block.item_id == target.id:
         with st.container(key=CITED):
             st.markdown(block.markdown)

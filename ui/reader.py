@@ -32,9 +32,12 @@ def split_list(text: str) -> tuple[str, list[str]]:
     return lead, [p.strip() for p in parts[1:] if p.strip()]
 
 
-def blocks(passages) -> list[Block]:
+def blocks(passages, responsible: dict[str, str] | None = None) -> list[Block]:
     """Headings once (a passage that starts with its own heading is not preceded by it twice),
-    paragraph numbers and item codes once per paragraph, and lists as lists."""
+    paragraph numbers and item codes once per paragraph, and lists as lists. An update's item
+    ends with its table's "responsible" cell, run on by the text stream: given `responsible`
+    (code -> unit), that cell is shown on a line of its own."""
+    responsible = responsible or {}
     out: list[Block] = []
     section = paragraph = None
     for passage in passages:
@@ -55,8 +58,15 @@ def blocks(passages) -> list[Block]:
             if re.match(rf"{re.escape(passage.paragraph)}\b", text):
                 text = text[len(passage.paragraph) :].lstrip(" :.")
         paragraph = passage.paragraph or None
+        unit = responsible.get(passage.paragraph, "")
+        if unit and text.endswith(unit) and len(text) > len(unit):
+            text = text[: -len(unit)].rstrip()
+        else:
+            unit = ""
         lead, items = split_list(text)
         body = label + escape(lead)
+        if unit:
+            body += f"  \n*Responsible: {escape(unit)}*"
         if items:
             body += "\n\n" + "\n".join(f"- {escape(item)}" for item in items)
         out.append(Block(body.strip(), item_id=passage.id))

@@ -34,6 +34,10 @@ def test_an_item_opening_with_its_own_code_is_labelled_by_it_once():
     item = passage(1, "GCAP-25 Collect experiences in implementing disruptive technology", "II.", "GCAP-25")
     shown = blocks([item])[-1].markdown
     assert shown == "**GCAP\\-25.** Collect experiences in implementing disruptive technology"
+    # the responsible unit, which the text stream runs on at the end, on a line of its own
+    ran_on = passage(2, "GCAP-19 Develop guidelines on refill packaging Facilitation", "II.", "GCAP-19")
+    shown = blocks([ran_on], {"GCAP-19": "Facilitation"})[-1].markdown
+    assert shown == "**GCAP\\-19.** Develop guidelines on refill packaging  \n*Responsible: Facilitation*"
 
 
 def test_an_inline_list_becomes_a_list_and_a_dash_in_a_sentence_does_not():
