@@ -17,16 +17,17 @@ TOKEN = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*")  # letters and digits, any script
 # with the negations people type without their apostrophe ("dont" is not a misspelt "done"),
 # what a chat opens or closes with ("ok, and when is it due?", "thanks, who owns it pls"), the
 # vague nouns that stand for a topic without naming one ("the plastic waste stuff"), and the
-# words that say how much of a list is wanted ("the complete list", "full", "whole", "already")
+# words that say how much of a list is wanted ("the complete list", "full", "whole", "already"),
+# and what is left of a contraction ("who'll", "they're", "we've")
 STOPWORDS = frozenset(
     """a about all already also am an and any anything are arent as at be been being both but by can cant
     complete could couldnt did didnt do does doesnt dont each entire every everything for from full
     further get gets getting got gotten had hadnt has hasnt have havent hello hey hi how i if im
-    in into is isnt it its just me more most much my no nor not now of off ok okay on once only
-    or other our out over own please pls plz said same say should shouldnt so some something
+    in into is isnt it its just ll me more most much my no nor not now of off ok okay on once only
+    or other our out over own please pls plz re said same say should shouldnt so some something
     stuff such than thank thanks that the their them then there these they thing things this
     those to too up very was wasnt we were werent what when where which who whole whom why will
-    with wont would wouldnt you your""".split()
+    ve with wont would wouldnt you your""".split()
 )
 # British spellings written the American way before stemming, in both the index and the
 # question: a mapping applied to both sides can only join spellings, never split them.

@@ -291,7 +291,11 @@ class Answerer:
             )
         passages = candidates([h for h in hits if h.item.kind == "passage"], reading, 3)
         (row, row_score), (_, passage_score) = best_row_and_passage(reading, rows, passages)
-        lean = FIELD_LEAN * _log_odds(reading.field_share)
+        # a kind of thing no column holds (a payer, a country, a person) is in a row's words if
+        # anywhere, as in a passage's: the router's lean to a field ("who ...?") counts for nothing
+        lean = (
+            FIELD_LEAN * _log_odds(reading.field_share) if wanted_kind(reading) not in NOT_A_COLUMN else 0.0
+        )
         if row is not None and row.dense >= ROW_MIN and row_score + lean >= passage_score:
             alike = self._rows_alike(reading, row)
             if len(alike) > 1:  # "the KPIs for waste": a topic several rows share, not one action

@@ -606,7 +606,7 @@ _ASKS_MONEY = re.compile(
 # "which donor is financing X?"; answered by a text saying someone pays (_FUNDS): a body in
 # charge of an action is no payer
 _ASKS_FUNDER = re.compile(
-    r"(?:\bwho(?:['’]?s|['’]d|\s+(?:is|are|was|were|has|have|had|will|would|might|could|should|said))?|"
+    r"(?:\bwho(?:['’]?s|['’](?:d|ll|re)|\s+(?:is|are|was|were|has|have|had|will|would|might|could|should|said))?|"
     r"\b(?:some|any)(?:one|body)|\bwhich (?:donor|partner|organi[sz]ation|programme|program|funder)s?)\b"
     r"(?:\s+[\w']+){0,4}?\s+(?:pay(?:s|ing)?|paid|fund(?:s|ing|ed)?|financ\w*|bankroll\w*|sponsor\w*|"
     r"putting up the money|put up the money)\b",
