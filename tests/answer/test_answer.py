@@ -901,7 +901,7 @@ def test_who_pays_is_answered_by_a_payer_never_by_the_body_in_charge(assistant):
     assert not payer.abstained
     assert "SECO-WCO Global Trade Facilitation Programme" in payer.text.split("[1]")[0]
     # named by what it does, not by its code: the router's lean to an owner counts for nothing
-    described = assistant.ask("who would pay for the green self-assessment tool?")
+    described = assistant.ask("who pays for developing the self-assessment tool?")
     assert not described.abstained and "interest in funding" in described.text.split("[1]")[0]
     # the owner is still the card's line
     owner = assistant.ask("who is responsible for GCAP-2?")
