@@ -107,7 +107,8 @@ update, a delegate dictating into a tablet with the odd misheard word; 16 unansw
 cells answerable; s-001's facts "PTC; EC" and "Facilitation; Compliance", the cells as written,
 relabelled to the names, as the answers and the other sets give them) was scored once at
 aaa651f, before anything was fitted on it (hit@1 0.790, accuracy 0.806, unanswerable recall
-0.875, answerable abstained 0.016), and judged one commit (5726484: 0.855, 0.871, 1.0, 0.0; with s-001 relabelled, accuracy 0.887).
+0.875, answerable abstained 0.016), and judged one commit (5726484: 0.855, 0.871, 1.0, 0.0;
+with s-001 relabelled, accuracy 0.887).
 It is NOT in this file: kept whole, all 80, in eval/held_out/delegates-s.jsonl. Appending its
 58 questions that are not near-copies to dev and refitting refused "which workshops were
 planned for Lesotho?" again (its unanswerable "what was the turnout at the Lesotho and
@@ -125,6 +126,20 @@ dev questions), and judged one commit (a count is a figure whatever field the ro
 "a June 2024 date" is a due date: 0.726, 0.742, 0.812, 0.113). A retry of a long message's
 closing question after its context was tried on it and dropped (no gain on it; it answered
 an unanswerable one).
+A twenty-first (delegates-u: 80 written on 2026-11-25, a new session, by five kinds of user: a
+newly appointed focal point typing on a phone, a finance officer, a sceptical observer or
+journalist, a Secretariat staff member doing lookups, a delegate asking why and how; 16
+unanswerable, blank cells answerable) is kept whole in eval/held_out/delegates-u.jsonl. It
+was scored once at 598a11d, before anything was fitted on it or changed for it (hit@1 0.806,
+accuracy 0.806, unanswerable recall 0.750, answerable abstained 0.097), then its misses were
+read and judged that session's commits (f74b591..59296c2).
+A twenty-second (delegates-v: 80 written the same session by a customs officer of a small
+island state, an environment-agency liaison, a Secretariat assistant preparing a meeting pack,
+a Council delegate skimming before a vote, a newcomer asking definitions; 16 unanswerable,
+blank cells answerable) is kept whole in eval/held_out/delegates-v.jsonl. It was kept unread
+until the session's other changes were made and scored once at 83b8c80 (hit@1 0.806,
+accuracy 0.726, unanswerable recall 0.875, answerable abstained 0.081); one miss was then
+read and judged one commit (e9666a2: 0.823, 0.742, 0.875, 0.065).
 """
 
 import json

@@ -1220,22 +1220,23 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
 
 
 @pytest.mark.parametrize(
-    "name, accuracy",
+    "name, accuracy, abstained",
     [
-        ("delegates-r", 0.88),  # measured 0.935 at 6acad2f
-        ("delegates-s", 0.84),  # measured 0.887 at 37c29a7
-        ("delegates-t", 0.70),  # measured 0.742 when set aside
+        ("delegates-r", 0.95, 0.05),  # measured 1.0 and 0.0 at 59296c2
+        ("delegates-s", 0.86, 0.05),  # 0.903 and 0.0
+        ("delegates-t", 0.72, 0.15),  # 0.758 and 0.097: long and two-part questions refused
+        ("delegates-u", 0.78, 0.15),  # 0.823 and 0.097
+        ("delegates-v", 0.70, 0.12),  # 0.742 and 0.065
     ],
 )
-def test_a_held_out_set_is_scored_as_its_own_split(assistant, name, accuracy):
+def test_a_held_out_set_is_scored_as_its_own_split(assistant, name, accuracy, abstained):
     """eval/held_out/ holds fresh sets kept out of dev (eval/merge_sets.py says why): `eval`
-    reports each apart, and each holds the level it was measured at when it was set aside."""
+    reports each apart, and each holds (within a few questions) the level last measured."""
     held_out = load_questions(DEFAULT_QUESTIONS.parent / "held_out" / f"{name}.jsonl", split="all")
     figures, _ = report(assistant, held_out, baseline=False)
     assert list(figures) == ["held-out"] and figures["held-out"]["questions"] == 80
     assert figures["held-out"]["answer accuracy"] >= accuracy
-    # measured 0.0 for r and s; t's long and two-part questions are refused more (0.113)
-    assert figures["held-out"]["answerable abstained"] <= (0.15 if name == "delegates-t" else 0.05)
+    assert figures["held-out"]["answerable abstained"] <= abstained
 
 
 def test_ask_json_reads_questions_from_stdin_in_order(built):
