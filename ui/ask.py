@@ -1,12 +1,10 @@
 """Ask: a chat over the documents, each answer with its citations one click away."""
 
-import pandas as pd
 import streamlit as st
 
 from assistant.answer import to_markdown
 from assistant.errors import AssistantError
-from assistant.ingest.actions import LABELS
-from ui.common import DOCUMENTS_PAGE, escape, get_assistant, highlighted, lines
+from ui.common import DOCUMENTS_PAGE, escape, get_assistant, highlighted, lines, show_row
 
 EXAMPLES = [
     "What is Green Customs?",
@@ -16,24 +14,6 @@ EXAMPLES = [
     "What is EC in charge of?",
     "What is the status of GCAP-19?",
 ]
-# the row fields shown under an answer, in this order, labelled as everywhere else
-ROW_FIELDS = [
-    (name, LABELS[name])
-    for name in (
-        "action",
-        "body_in_charge",
-        "responsible_team",
-        "timeframe",
-        "priority",
-        "kpi",
-        "topic",
-        "objective",
-        "strategic_objectives",
-        "gcap",
-        "status",
-    )
-]
-DERIVED = {"gcap", "status"}  # read from the updates, not cells of the table: shown when found
 
 
 def show_citation(n: int, citation, key: str) -> None:
@@ -42,18 +22,7 @@ def show_citation(n: int, citation, key: str) -> None:
     )
     with st.expander(label):
         if citation.row is not None:
-            row = citation.row.to_dict()
-            shown = []  # (label, value): a blank cell as the answers say it; no GCAP item, no line
-            for name, field_label in ROW_FIELDS:
-                value = row[name]
-                value = ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
-                if value or name not in DERIVED:
-                    shown.append((field_label, value or "not given in the table"))
-            st.table(  # st.table renders Markdown in its cells: document text escaped
-                pd.DataFrame(
-                    {"Field": [label for label, _ in shown], "Value": [escape(v) for _, v in shown]}
-                ).set_index("Field")
-            )
+            show_row(citation.row)
         else:
             st.markdown(highlighted(citation.text, citation.quote))
         st.page_link(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import string
 
+import pandas as pd
 import streamlit as st
 
 from assistant.config import get_settings
 from assistant.engine import Assistant
+from assistant.ingest.actions import LABELS
 from ui.warm import warmed
 
 DOCUMENTS_PAGE = "ui/documents.py"
@@ -50,3 +52,41 @@ def highlighted(text: str, quote: str) -> str:
         if target and target in out:
             out = out.replace(target, f":orange-background[{target}]", 1)
     return out
+
+
+# the row fields shown under an answer and for a row opened in the reader, in this order, labelled
+# as everywhere else
+ROW_FIELDS = [
+    (name, LABELS[name])
+    for name in (
+        "action",
+        "body_in_charge",
+        "responsible_team",
+        "timeframe",
+        "priority",
+        "kpi",
+        "topic",
+        "objective",
+        "strategic_objectives",
+        "gcap",
+        "status",
+    )
+]
+DERIVED = {"gcap", "status"}  # read from the updates, not cells of the table: shown when found
+
+
+def show_row(row) -> None:
+    """An action row, every field whole, in the order and with the labels used everywhere: a
+    blank cell as the answers say it, and no line for a GCAP item or status none is found for."""
+    cells = row.to_dict()
+    shown = []  # (label, value)
+    for name, field_label in ROW_FIELDS:
+        value = cells[name]
+        value = ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
+        if value or name not in DERIVED:
+            shown.append((field_label, value or "not given in the table"))
+    st.table(  # st.table renders Markdown in its cells: document text escaped
+        pd.DataFrame(
+            {"Field": [label for label, _ in shown], "Value": [escape(v) for _, v in shown]}
+        ).set_index("Field")
+    )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant.errors import AssistantError
-from ui.common import escape, get_assistant
+from ui.common import escape, get_assistant, show_row
 from ui.reader import blocks
 
 CITED = "cited"  # the key of the container around the passage or row a link points at
@@ -130,13 +130,7 @@ if rows:
     if target_row is not None and target_row in rows:
         with st.container(key=CITED):
             st.caption(f"Row {target_row.row}, the row you opened")
-            st.dataframe(
-                frame[frame["Row"] == target_row.row],
-                hide_index=True,
-                width="stretch",
-                row_height=150,
-                column_config=columns,
-            )
+            show_row(target_row)  # every field whole: the table below cuts long cells
         marked = True
     st.dataframe(
         frame, hide_index=True, width="stretch", row_height=72, column_config=columns, height="content"
