@@ -169,6 +169,31 @@ def english_words() -> frozenset[str]:
     return frozenset(_english_ranks())
 
 
+def english_correction(word: str) -> str | None:
+    """The English word (of the model's vocabulary) a misspelling of one the documents never
+    use most likely meant: one edit away, five letters or more, same first letter; a letter
+    left out first (the likeliest slip), then the commoner word. "smugling" is "smuggling",
+    which then finds its neighbours in meaning among the index's words."""
+    if len(word) < 5 or not word.isalpha() or word in english_words():
+        return None
+    near = [
+        w
+        for w in _english_by_start().get(word[0], ())
+        if abs(len(w) - len(word)) <= 1 and distance.OSA.distance(word, w) == 1
+    ]
+    ranks = _english_ranks()
+    return min(near, key=lambda w: (len(w) != len(word) + 1, ranks[w]), default=None)
+
+
+@functools.cache
+def _english_by_start() -> dict[str, list[str]]:
+    by_start: dict[str, list[str]] = defaultdict(list)
+    for w in _english_ranks():
+        if len(w) >= 4 and w.isalpha():
+            by_start[w[0]].append(w)
+    return dict(by_start)
+
+
 def english_rarity(word: str) -> float:
     """0.2 (among the commonest English words) to 1 (rare, or not an English word at all), by
     the word's rank in the model's vocabulary, which is ordered by frequency."""

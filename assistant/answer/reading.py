@@ -18,7 +18,7 @@ from ..ingest.actions import NOT_ASSIGNED, ActionFilter
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
-from .lexicon import Lexicon, english_words
+from .lexicon import Lexicon, english_correction, english_words
 from .names import is_country
 from .precedents import NONE, Precedent
 from .router import FIELDS, ROUTES, Router, example_words
@@ -400,6 +400,11 @@ class Reader:
             if word.how == "unknown" and not name and (meant := _mistyped_stopword(folded)):
                 text = text.replace(token, meant, 1)  # "whn is it due": "when", no topic word
                 continue
+            # a misspelt English word the documents never use ("smugling"): that word, which
+            # then finds its neighbours in meaning among the documents' words
+            if word.how == "unknown" and not name and (meant := english_correction(folded)):
+                text = text.replace(token, meant, 1)
+                folded, word = meant, self._word(meant, name)
             if word.corrected:
                 text = text.replace(token, word.corrected, 1)
             if word.how == "unknown" and not name:

@@ -157,6 +157,17 @@ def test_delegates_words_typos_and_everyday_verbs_reach_the_row(assistant, quest
     assert lead.lower() in answer.text.split("\n")[0 if answer.route == "field" else 1].lower()
 
 
+def test_a_misspelt_word_the_documents_never_use_reaches_their_words_through_its_meaning(assistant):
+    """ "smugling" is one letter from "smuggling", which the documents never use either: read
+    as the English word, it has neighbours in meaning among theirs (trafficking)."""
+    from assistant.answer.lexicon import english_correction
+
+    assert english_correction("smugling") == "smuggling" and english_correction("smuggling") is None
+    answer = assistant.ask("who runs the operation against animal smugling?")
+    assert not answer.abstained
+    assert answer.citations[0].row.action == "Prepare and implement an Operation on wildlife trafficking"
+
+
 def test_a_mistyped_question_word_is_that_word_not_a_topic(assistant):
     reading = assistant.answerer().read("whn shoud the GNC utility blocks be ready?")
     assert {"whn", "shoud"}.isdisjoint(w.text for w in reading.words) and reading.unknown_share() == 0.0
