@@ -73,7 +73,12 @@ _SECTION = re.compile(r"\bSP\s?([1-9])\b", re.IGNORECASE)
 # does CCF mean")
 _SPELL_OUT = (
     r"\bstands? for\b|\bshort for\b|\babbreviat|\bacronym\b|\bspelled out\b|\bfull (?:name|form)\b|"
-    r"\bdo(?:es)?\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9&]+)s?\s+mean\b|=\s*\?"
+    r"\bdo(?:es)?\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9&]+)s?\s+mean\b|=\s*\?|"
+    # a message closing on what an abbreviation is ("... for the AP region — what is CCF?";
+    # not "... what is the KPI?", which asks for the thing), or opening on one and asking who
+    # or what it is ("BBA — who are they?")
+    r"\b(?:what|who)(?:'s|\s+(?:is|are|was|were))\s+(?-i:[A-Z][A-Z0-9&]{1,6})s?\W*$|"
+    r"^\W*(?-i:[A-Z][A-Z0-9&]{1,6})s?\s*[—–:-]+\s*(?:what|who)\b"
 )
 # ...these point at which abbreviation is meant ("what does CCF mean", "ITA = ?")
 _ACRONYM_CUE = re.compile(rf"{_SPELL_OUT}|\bstand|\bacronym|\bmean|=|\bfull (?:name|form)", re.IGNORECASE)

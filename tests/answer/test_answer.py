@@ -670,6 +670,17 @@ def test_the_documents_words_count_as_english_so_the_detector_is_seldom_asked(as
     assert asked == [1]
 
 
+def test_a_message_closing_or_opening_on_what_an_abbreviation_is_asks_it_spelled_out(assistant):
+    """From set v: "... for the AP region — what is CCF?" listed the AP region's row, and
+    "BBA — who are they?" was refused; "... what is the KPI?" still asks for the KPI."""
+    ccf = assistant.ask("The row on the AP region says it is under CCF. What is CCF?")
+    assert ccf.route == "abstain" and ccf.text.startswith("The documents use CCF but never spell it out")
+    geoat = assistant.ask("GEOAT - what is that?")
+    assert geoat.text.startswith("GEOAT stands for Gender Equality Organizational Assessment Tool")
+    kpi = assistant.ask("the study on the circular economy, when is it done, what is the KPI?")
+    assert kpi.text.startswith("KPI: ")
+
+
 def test_an_acronym_the_documents_never_spell_out_is_not_guessed(assistant):
     answer = assistant.ask("What does EC stand for?")
     assert answer.abstained and answer.text.startswith("The documents use EC but never spell it out")
