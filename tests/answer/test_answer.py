@@ -1248,7 +1248,7 @@ def test_the_evaluation_on_the_test_split_holds_its_measured_level(assistant):
         ("delegates-s", 0.86, 0.05),  # 0.903 and 0.0
         ("delegates-t", 0.72, 0.15),  # 0.758 and 0.097: long and two-part questions refused
         ("delegates-u", 0.78, 0.15),  # 0.823 and 0.097
-        ("delegates-v", 0.70, 0.12),  # 0.742 and 0.048 at 67705ed
+        ("delegates-v", 0.72, 0.10),  # 0.758 and 0.032 at 6bc3f67
     ],
 )
 def test_a_held_out_set_is_scored_as_its_own_split(assistant, name, accuracy, abstained):
