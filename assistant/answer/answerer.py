@@ -323,7 +323,7 @@ class Answerer:
         if best_coverage < ALL or len(reading.topic) > 2:
             return [best.item.id]
         if not reading.topic:  # "when are things due?": no action named, so every one
-            return sorted(self.lib.row_items, key=lambda i: (self.lib.rows[i].doc, self.lib.rows[i].row))
+            return list_rows(self.lib, ActionFilter())
         ids = [
             i
             for i, item in self.lib.row_items.items()
