@@ -176,13 +176,14 @@ def english_correction(word: str) -> str | None:
     which then finds its neighbours in meaning among the index's words."""
     if len(word) < 5 or not word.isalpha() or word in english_words():
         return None
-    near = [
-        w
-        for w in _english_by_start().get(word[0], ())
-        if abs(len(w) - len(word)) <= 1 and distance.OSA.distance(word, w) == 1
-    ]
-    ranks = _english_ranks()
-    return min(near, key=lambda w: (len(w) != len(word) + 1, ranks[w]), default=None)
+    return slip_of(word, _english_by_start().get(word[0], ()), _english_ranks().__getitem__)
+
+
+def slip_of(word: str, candidates: Iterable[str], rank=lambda w: 0) -> str | None:
+    """The candidate one edit from `word` it most likely is a slip of: one with a letter left
+    out first (the likeliest slip), then the lowest `rank`, then the first given."""
+    near = [w for w in candidates if abs(len(w) - len(word)) <= 1 and distance.OSA.distance(word, w) == 1]
+    return min(near, key=lambda w: (len(w) != len(word) + 1, rank(w)), default=None)
 
 
 @functools.cache

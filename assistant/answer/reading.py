@@ -18,7 +18,7 @@ from ..ingest.actions import NOT_ASSIGNED, ActionFilter
 from ..ingest.status import status_word
 from ..ingest.timeframes import PERIOD, PERIOD_NAMES, parse_timeframe
 from ..words import STOPWORDS, TOKEN, fold, key
-from .lexicon import Lexicon, english_correction, english_words
+from .lexicon import Lexicon, english_correction, english_words, slip_of
 from .names import is_country
 from .precedents import NONE, Precedent
 from .router import FIELDS, ROUTES, Router, example_words
@@ -669,8 +669,7 @@ def _mistyped_stopword(folded: str) -> str | None:
     "wat", in the model's vocabulary, stays). A letter left out is the likeliest slip."""
     if len(folded) < 3 or not folded.isalpha() or folded in english_words():
         return None
-    near = [w for w in _LONG_STOPWORDS if distance.OSA.distance(folded, w) == 1]
-    return min(near, key=lambda w: len(w) != len(folded) + 1, default=None)
+    return slip_of(folded, _LONG_STOPWORDS)
 
 
 def _typo_of_a_name(folded: str, lexicon: Lexicon) -> bool:
