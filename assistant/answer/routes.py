@@ -38,7 +38,6 @@ LIST_FIELDS = ("owner", "when", "priority")
 HEADING_GAIN = 0.25  # share of the topic a heading must add for the answer to name it
 SENTENCE_SHARE = 0.5  # how much a sentence's own use of the question's words counts
 RANK_STEP = 0.05  # what each place lower in the search costs a passage
-STATUS_LEAD = "Status:"  # how a GCAP item's line giving its status opens
 KIND_BONUS = 0.3  # what a sentence holding the kind of thing asked (a date, a figure) gains
 KEYWORD_SHARE = 0.25  # how much the keyword score adds to a hit's relevance, at most
 # a passage's length (log of its words) counts a little: a footnote of a few generic words
@@ -226,7 +225,7 @@ def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None 
         responsible = f" Responsible: {item.responsible}." if item.responsible else ""
         parts.append((f"{item.code}: {quoted(item.text)}.{responsible}", listed.text, listed))
     for sentence, label in (
-        (item.evidence, f"{STATUS_LEAD} {item.status or 'not stated'} — "),
+        (item.evidence, f"Status: {item.status or 'not stated'} — "),
         (item.consolidation_evidence if item.consolidated_into else "", ""),
     ):
         passage = lib.passage_quoting(item.doc, sentence) if sentence else None
@@ -245,9 +244,9 @@ def gcap_answer(lib: Library, question: str, code: str, reading: Reading | None 
         asks_owner = reading.asked_fields[:1] == ("owner",) and wanted_kind(reading) is None
         if listed is not None and item.responsible and asks_owner:
             parts.sort(key=lambda part: part[2].id != listed.id)
-        # "is GCAP-19 done?": the line giving its status leads
-        if reading.asks_if_status:
-            parts.sort(key=lambda part: not part[0].startswith(STATUS_LEAD))
+        # "is GCAP-19 done?": the line quoting the sentence that gives its status leads
+        if reading.asks_if_status and item.evidence:
+            parts.sort(key=lambda part: part[1] != item.evidence)
     said = [(f"{text} [{{n}}]", lib.passage_citation(p, 1.0, quote=quote)) for text, quote, p in parts]
     # a field of the plan's row asked for ("what's the KPI for GCAP-19?"): the row first, the
     # field first in it; the item's card has no KPI, priority or timeframe of its own
@@ -692,12 +691,13 @@ def _has_kind(text: str, kind: str, question: str) -> bool:
 
 # countries named as a group: "SADC and EAC countries", "the ASEAN Members"
 _COUNTRY_GROUP = re.compile(
-    r"\b([A-Z]{2,6})\b((?:\s*(?:,|and|&)\s*[A-Z]{2,6}\b)*)\s+(?:countries|Members|member states|region)\b"
+    r"\b[A-Z]{2,6}\b(?:\s*(?:,|and|&)\s*[A-Z]{2,6}\b)*\s+(?:countries|Members|member states|region)\b"
 )
 
 
 def _groups_of_countries(text: str) -> list[str]:
-    return [g for m in _COUNTRY_GROUP.finditer(text) for g in re.findall(r"[A-Z]{2,6}", m.group(0))]
+    """The groups' codes: "SADC and EAC countries" gives SADC and EAC."""
+    return [code for m in _COUNTRY_GROUP.finditer(text) for code in re.findall(r"[A-Z]{2,6}", m.group(0))]
 
 
 def _kind_missing(reading: Reading, answer: Answer, lib: Library) -> bool:
